@@ -1,0 +1,167 @@
+"""Custom actions. Each is small: the logic lives in hospital_faq/."""
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from hospital_faq import replies
+from hospital_faq.fact_store import current_store
+
+# How sure the model must be of a topic before it is offered as "did you mean".
+SUGGESTION_FLOOR = 0.08
+MAX_SUGGESTIONS = 3
+
+
+class ActionAnswerTopic(Action):
+    """Answers the topic the user asked about, from the fact store."""
+
+    def name(self) -> Text:
+        return "action_answer_topic"
+
+    def topic(self, store, tracker: Tracker):
+        return store.for_intent(tracker.get_intent_of_latest_message())
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        store = current_store()
+        topic = self.topic(store, tracker)
+        if topic is None:  # the model knows a topic the fact store no longer has
+            replies.send(dispatcher, tracker, [{"text": replies.text("not_understood")}])
+            return []
+        # The booking answer is itself the appointment information.
+        prompt = topic.id != replies.BOOKING_TOPIC
+        replies.send(dispatcher, tracker, [replies.topic_answer(store, topic)], prompt)
+        return [SlotSet("last_topic", topic.id)]
+
+
+class ActionHowToBook(ActionAnswerTopic):
+    """"Yes" to the appointment prompt: how to book."""
+
+    def name(self) -> Text:
+        return "action_how_to_book"
+
+    def topic(self, store, tracker: Tracker):
+        return store.get(replies.BOOKING_TOPIC)
+
+
+class ActionAnswerFollowUp(Action):
+    """Answers "how is it given?", "tell me more", "side effects?" about the last topic."""
+
+    def name(self) -> Text:
+        return "action_answer_follow_up"
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        store = current_store()
+        topic = store.get(tracker.get_slot("last_topic"))
+        if topic is None:
+            replies.send(dispatcher, tracker, replies.topics_menu(store, heading="which_topic"))
+            return []
+        intent = tracker.get_intent_of_latest_message()
+        if intent == "followup_how_given" and topic.how_given:
+            message = replies.topic_answer(store, topic, topic.how_given)
+        elif intent == "followup_tell_more" and topic.related:
+            message = {
+                "text": replies.text("more_on_topic", topic_title=topic.title),
+                "buttons": [replies.topic_button(store.get(r)) for r in topic.related],
+            }
+        else:
+            # Honest: the reviewed pages don't say, so neither does the assistant.
+            message = {"text": replies.text("not_covered", topic_title=topic.title)}
+        replies.send(dispatcher, tracker, [message])
+        return []
+
+
+class ActionClarifyTopic(Action):
+    """When the model is unsure: offers the 2-3 likeliest topics instead of guessing."""
+
+    def name(self) -> Text:
+        return "action_clarify_topic"
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        store = current_store()
+        candidates = []
+        for ranked in tracker.latest_message.get("intent_ranking") or []:
+            topic = store.for_intent(ranked.get("name"))
+            if topic and (ranked.get("confidence") or 0) >= SUGGESTION_FLOOR:
+                candidates.append(topic)
+        if candidates:
+            buttons = [replies.topic_button(t) for t in candidates[:MAX_SUGGESTIONS]]
+            buttons.append({"title": replies.text("clarify_none"), "payload": "/help"})
+            message = {"text": replies.text("clarify"), "buttons": buttons}
+        else:
+            message = {"text": replies.text("not_understood")}
+        replies.send(dispatcher, tracker, [message])
+        return []
+
+
+class ActionShowTopics(Action):
+    def name(self) -> Text:
+        return "action_show_topics"
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        replies.send(dispatcher, tracker, replies.topics_menu(current_store()))
+        return []
+
+
+class SendMessage(Action, ABC):
+    """Sends one text from facts/messages.yml, then the appointment prompt if asked to."""
+
+    appointment_prompt = True
+
+    @property
+    @abstractmethod
+    def action_name(self) -> Text:
+        ...
+
+    @property
+    @abstractmethod
+    def message(self) -> Text:
+        ...
+
+    def name(self) -> Text:
+        return self.action_name
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        reply = {"text": replies.text(self.message)}
+        replies.send(dispatcher, tracker, [reply], self.appointment_prompt)
+        return []
+
+
+class ActionOutOfScope(SendMessage):
+    action_name, message = "action_out_of_scope", "out_of_scope"
+
+
+class ActionDeclineMedicalAdvice(SendMessage):
+    action_name, message = "action_decline_medical_advice", "medical_advice"
+
+
+class ActionExplainBot(SendMessage):
+    action_name, message = "action_explain_bot", "bot_challenge"
+
+
+class ActionEmergency(SendMessage):
+    # Nothing may distract from "call 911 now": no appointment prompt here.
+    action_name, message, appointment_prompt = "action_emergency", "emergency", False
+
+
+class ActionGreet(SendMessage):
+    action_name, message, appointment_prompt = "action_greet", "greeting", False
+
+
+class ActionOfferHuman(SendMessage):
+    # The contact details are the reply; a booking prompt would repeat them.
+    action_name, message, appointment_prompt = "action_offer_human", "human", False
+
+
+class ActionGoodbye(SendMessage):
+    # The goodbye itself says how to book.
+    action_name, message, appointment_prompt = "action_goodbye", "goodbye", False
+
+
+class ActionThankYou(SendMessage):
+    action_name, message, appointment_prompt = "action_thank_you", "thanks", False
+
+
+class ActionNoProblem(SendMessage):
+    action_name, message, appointment_prompt = "action_no_problem", "no_problem", False

@@ -1,0 +1,102 @@
+"""The reply composer: how every answer is worded, formatted for its channel, and ended.
+
+Every fact answer, and every fallback, out-of-scope and advice reply, goes out
+through `send`, which puts the appointment prompt last. Texts come from
+facts/messages.yml and facts/topics.yml, filled with the details in hospital.yml.
+"""
+import functools
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from hospital_faq.fact_store import FACTS_DIR, FactStore, Topic
+from hospital_faq.settings import Hospital, hospital_config_path, load_hospital
+
+# The fact store topic that says how to book; its answer needs no prompt after it.
+BOOKING_TOPIC = "appointment"
+# Channels that show plain text only (no buttons): they get phone number and link.
+TEXT_CHANNELS = {"twilio", "twilio_sms", "whatsapp", "sms"}
+
+Message = Dict[str, Any]
+
+
+def _stamp(path: Path) -> int:
+    return path.stat().st_mtime_ns
+
+
+@functools.lru_cache(maxsize=4)
+def _hospital_as_of(path: str, stamp: int) -> Hospital:
+    return load_hospital(Path(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _messages_as_of(path: str, stamp: int) -> Dict[str, Any]:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def current_hospital() -> Hospital:
+    path = hospital_config_path()
+    return _hospital_as_of(str(path), _stamp(path))
+
+
+def _messages() -> Dict[str, Any]:
+    path = FACTS_DIR / "messages.yml"
+    return _messages_as_of(str(path), _stamp(path))
+
+
+def fill(template: str, **values: Any) -> str:
+    """Fills {hospital_name}, {phone}, ... (and any extra values) into a text."""
+    return " ".join(str(template).split()).format(**current_hospital().template_values(), **values)
+
+
+def text(key: str, **values: Any) -> str:
+    """The text called `key` in messages.yml, filled in."""
+    entry = _messages()[key]
+    return fill(entry, **values)
+
+
+def is_text_channel(tracker: Tracker) -> bool:
+    return (tracker.get_latest_input_channel() or "") in TEXT_CHANNELS
+
+
+def topic_button(topic: Topic) -> Dict[str, str]:
+    return {"title": topic.title, "payload": f"/{topic.intent}"}
+
+
+def topic_answer(store: FactStore, topic: Topic, answer: Optional[str] = None) -> Message:
+    """A fact answer (or a follow-up answer about the topic), with its source."""
+    source_titles = " and ".join(f'"{title}"' for title in store.source_titles(topic))
+    body = fill(answer or topic.answer)
+    return {"text": f"{body}\n{text('source', source_titles=source_titles)}"}
+
+
+def appointment_prompt(tracker: Tracker) -> Message:
+    prompt = _messages()["appointment_prompt"]
+    if is_text_channel(tracker):
+        return {"text": fill(prompt["text"])}
+    button = {"title": fill(prompt["button"]), "payload": f"/ask_{BOOKING_TOPIC}"}
+    return {"text": fill(prompt["web"]), "buttons": [button]}
+
+
+def send(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    messages: Iterable[Message],
+    appointment_prompt_last: bool = True,
+) -> None:
+    """Sends the messages in order, then (unless told not to) the appointment prompt."""
+    for message in messages:
+        dispatcher.utter_message(**message)
+    if appointment_prompt_last:
+        dispatcher.utter_message(**appointment_prompt(tracker))
+
+
+def topics_menu(store: FactStore, heading: str = "topics_menu") -> List[Message]:
+    """The menu of topics: a heading, then one message per theme with its topics as buttons."""
+    menu: List[Message] = [{"text": text(heading)}]
+    for theme, topics in store.themes().items():
+        menu.append({"text": theme, "buttons": [topic_button(t) for t in topics]})
+    return menu

@@ -1,0 +1,58 @@
+"""Trains a model when none matches the current training data.
+
+    python -m hospital_faq.training           # prints the model's path, training first if needed
+
+A model's name carries a fingerprint of everything training reads: config,
+domain, data/, the topics' ids and example questions, and the code of the Rasa
+plug-ins. Answer texts are not part of it: they are read at run time, so
+editing an answer needs no retraining.
+"""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from hospital_faq.fact_store import FactStore
+from hospital_faq.settings import PROJECT_ROOT
+
+MODELS_DIR = Path(os.environ.get("MODELS_DIR", PROJECT_ROOT / "models"))
+TRAINING_FILES = ["config.yml", "domain.yml", "requirements.lock"]
+TRAINING_GLOBS = ["data/*.yml", "hospital_faq/importer.py", "hospital_faq/emergency_screen.py", "hospital_faq/safety.py"]
+
+
+def data_fingerprint(root: Path = PROJECT_ROOT) -> str:
+    digest = hashlib.sha256()
+    paths = [root / name for name in TRAINING_FILES]
+    for pattern in TRAINING_GLOBS:
+        paths.extend(sorted(root.glob(pattern)))
+    for path in paths:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    topics = [(t.id, t.examples) for t in FactStore.load(root / "facts").topics]
+    digest.update(json.dumps(topics).encode())
+    return digest.hexdigest()[:12]
+
+
+def model_path(models_dir: Path = MODELS_DIR) -> Path:
+    return Path(models_dir) / f"faq-{data_fingerprint()}.tar.gz"
+
+
+def ensure_model(models_dir: Path = MODELS_DIR) -> Path:
+    """The model for the current data, trained now if there is none yet."""
+    path = model_path(models_dir)
+    if not path.exists():
+        print(f"Training a model for the current data ({path.name})...", file=sys.stderr)
+        rasa = Path(sys.executable).with_name("rasa")
+        subprocess.run(
+            [str(rasa), "train", "--out", str(path.parent), "--fixed-model-name", path.name[: -len(".tar.gz")]],
+            cwd=PROJECT_ROOT,
+            check=True,
+            stdout=sys.stderr,  # stdout carries only the model's path
+        )
+    return path
+
+
+if __name__ == "__main__":
+    print(ensure_model())

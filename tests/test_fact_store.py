@@ -1,0 +1,98 @@
+"""The fact store is faithful to its sources and complete enough to answer from."""
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hospital_faq.fact_store import FactStore, FactStoreError, FACTS_DIR
+from hospital_faq.settings import PROJECT_ROOT, load_hospital
+
+STORE = FactStore.load()
+SEED_TOPICS = {
+    "chemotherapy", "blood_brain_barrier", "high_dose_iv_chemo", "intrathecal_chemo",
+    "ommaya_reservoir", "methotrexate_cytarabine", "targeted_therapy", "metastatic_spine_cancer",
+    "braf_mek_inhibitors", "alk_inhibitors", "her2_blockers", "targeted_therapy_administration",
+    "targeted_therapy_results", "checkpoint_inhibitors", "treatment_options", "personalized_care",
+    "corticosteroids", "surgery", "incomplete_surgery", "radiation_therapy",
+    "stereotactic_radiosurgery", "proton_therapy", "clinical_trials", "support_services",
+    "prevention_screening", "appointment",
+}
+
+
+def normalise(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_every_treatment_topic_of_the_seed_pages_is_answered():
+    assert SEED_TOPICS <= {t.id for t in STORE.topics}
+
+
+@pytest.mark.parametrize("topic", STORE.topics, ids=lambda t: t.id)
+def test_every_quote_is_word_for_word_in_its_source_page(topic):
+    pages = [normalise((FACTS_DIR / STORE.sources[s].file).read_text(encoding="utf-8")) for s in topic.sources]
+    for quote in topic.quotes:
+        assert any(quote in page for page in pages), f"{topic.id}: not in its source: {quote!r}"
+
+
+@pytest.mark.parametrize("topic", STORE.topics, ids=lambda t: t.id)
+def test_every_topic_has_enough_distinct_examples(topic):
+    lowered = {e.lower() for e in topic.examples}
+    assert len(lowered) == len(topic.examples), f"{topic.id} repeats an example"
+    assert len(topic.examples) >= 10
+
+
+def test_no_example_question_belongs_to_two_topics():
+    owner = {}
+    for topic in STORE.topics:
+        for example in topic.examples:
+            key = example.lower().strip(" ?!.")
+            assert owner.setdefault(key, topic.id) == topic.id, f"{example!r}: {owner[key]} and {topic.id}"
+
+
+def test_the_misspelt_brand_is_corrected():
+    braf = STORE.get("braf_mek_inhibitors")
+    assert "Tafinlar" in braf.answer and "Fefinlar" not in braf.answer
+    assert all("Fefinlar" not in t.answer for t in STORE.topics)
+
+
+def test_proton_therapy_is_not_overclaimed():
+    answer = STORE.get("proton_therapy").answer.lower()
+    assert "no damage" not in answer and "reduc" in answer
+
+
+def test_the_sources_are_the_seed_pages_verbatim():
+    seeds = PROJECT_ROOT.parent / "shared" / "seeds"
+    if not seeds.is_dir():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    for source in STORE.sources.values():
+        kept = (FACTS_DIR / source.file).read_text(encoding="utf-8")
+        assert kept == (seeds / yaml.safe_load((FACTS_DIR / "sources.yml").read_text())[source.id]["seed"]).read_text(encoding="utf-8")
+
+
+def test_hospital_details_live_only_in_hospital_yml():
+    hospital = load_hospital()
+    tracked = subprocess.run(["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True).stdout.split()
+    for name in tracked:
+        if name == "hospital.yml" or not name.endswith((".py", ".yml", ".md", ".html", ".js")):
+            continue
+        text = (PROJECT_ROOT / name).read_text(encoding="utf-8")
+        for value in (hospital.phone, hospital.appointment_url):
+            assert value not in text, f"{name} repeats {value!r}: use the placeholder instead"
+
+
+def test_a_broken_entry_is_reported_with_its_topic(tmp_path):
+    (tmp_path / "sources.yml").write_text((FACTS_DIR / "sources.yml").read_text())
+    (tmp_path / "topics.yml").write_text(yaml.safe_dump([{"id": "new_topic", "title": "New"}]))
+    with pytest.raises(FactStoreError, match="new_topic.*missing.*answer"):
+        FactStore.load(tmp_path)
+
+
+def test_an_unknown_placeholder_is_reported(tmp_path):
+    entry = {"id": "x", "title": "X", "theme": "T", "answer": "Call {fone}", "source": "medical_treatment",
+             "quotes": ["q"], "examples": ["a"]}
+    (tmp_path / "sources.yml").write_text((FACTS_DIR / "sources.yml").read_text())
+    (tmp_path / "topics.yml").write_text(yaml.safe_dump([entry]))
+    with pytest.raises(FactStoreError, match="fone"):
+        FactStore.load(tmp_path)

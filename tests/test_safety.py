@@ -1,0 +1,34 @@
+"""The deterministic emergency screen: symptoms described now reach "call 911"."""
+import pytest
+
+from hospital_faq.safety import describes_emergency
+
+
+@pytest.mark.parametrize("text", [
+    "I suddenly can't feel my legs",
+    "my mom can't move her legs since an hour ago",
+    "I lost control of my bladder this morning",
+    "he's had loss of bowel control since lunch",
+    "I wet myself and didn't even feel it",
+    "numbness in my groin and inner thighs",
+    "my legs just gave out and I can't stand",
+    "severe new back pain, worse than ever",
+    "my legs went numb this morning, what is radiosurgery?",
+    "I CAN'T WALK",
+    "dad is paralyzed from the waist down since today",
+])
+def test_emergency_symptoms_are_recognised(text):
+    assert describes_emergency(text)
+
+
+@pytest.mark.parametrize("text", [
+    "what is intrathecal chemo?",
+    "can steroids reduce swelling around the spinal cord?",
+    "will I be paralyzed after my surgery",
+    "back pain after lifting boxes at work",
+    "methotrexate for rheumatoid arthritis",
+    "how soon can I walk after spine surgery",
+    "",
+])
+def test_ordinary_questions_are_not_emergencies(text):
+    assert not describes_emergency(text)
