@@ -13,6 +13,7 @@ _LEGS = r"(?:legs?|feet|foot)"
 EMERGENCY_PATTERNS = [
     # loss of bladder or bowel control
     rf"\b(?:lost|losing|loss of|no|can'?t|cannot|can not|unable to)\s+(?:any\s+)?control\w*\s+(?:of|over)?\s*(?:{_PERSON}\s+)?(?:bladder|bowels?|pee|poop|urine)",
+    rf"\b(?:lost|losing|loss of|no)\s+(?:{_PERSON}\s+)?(?:bladder|bowels?)\s+control",
     r"\b(?:bladder|bowels?)\s+(?:control\s+)?(?:is\s+|are\s+)?(?:gone|not working|stopped working|accident)",
     r"\b(?:wet|peed|pooped|soiled)\s+(?:myself|himself|herself|themselves)\b",
     r"\bincontinen",
