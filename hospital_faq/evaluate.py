@@ -42,6 +42,8 @@ TARGETS = {  # name: (target, higher is better)
 }
 
 Prediction = Tuple[str, str, str]  # text, expected intent, predicted intent
+# What the classifier itself ranked first and second, before the fallback decision.
+Ranked = Tuple[str, str, float, float]  # expected intent, top intent, its confidence, runner-up's
 
 
 def is_topic(intent: str) -> bool:
@@ -64,7 +66,32 @@ def predict(model: Path, messages: List[Tuple[str, str]]) -> List[Prediction]:
         return [await agent.parse_message(text) for text, _ in messages]
 
     parsed = asyncio.run(parse_all())
+    RANKINGS.extend(_ranked(expected, p) for (_, expected), p in zip(messages, parsed))
     return [(text, expected, p["intent"]["name"]) for (text, expected), p in zip(messages, parsed)]
+
+
+RANKINGS: List[Ranked] = []
+
+
+def _ranked(expected: str, parsed: Dict) -> Ranked:
+    ranking = [r for r in parsed.get("intent_ranking") or [parsed["intent"]] if r["name"] != FALLBACK]
+    top = ranking[0] if ranking else {"name": FALLBACK, "confidence": 1.0}
+    runner_up = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
+    return expected, top["name"], top["confidence"], runner_up
+
+
+def threshold_sweep(rankings: List[Ranked], ambiguity: float) -> List[Dict]:
+    """What each fallback threshold would have done with these messages."""
+    rows = []
+    for threshold in [round(0.2 + 0.05 * i, 2) for i in range(13)]:
+        predictions = [
+            ("", expected, FALLBACK if confidence < threshold or confidence - second < ambiguity else top)
+            for expected, top, confidence, second in rankings
+        ]
+        summary = score(predictions)["summary"]
+        rows.append({"threshold": threshold, **{k: summary[k] for k in (
+            "topic_accuracy", "in_scope_sent_to_fallback", "in_scope_wrong_topic", "out_of_scope_answered_with_fact")}})
+    return rows
 
 
 def share(predictions: List[Prediction], expected_test, predicted_test) -> float:
@@ -157,7 +184,7 @@ def cross_validation_predictions(folds: int) -> List[Prediction]:
 
     importer = FactStoreImporter(str(PROJECT_ROOT / "config.yml"), str(PROJECT_ROOT / "domain.yml"), [str(PROJECT_ROOT / "data")])
     examples = importer.get_nlu_data().intent_examples
-    config = yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
+    config = yaml_config()
     config.pop("importers", None)  # each fold's data is given as a file instead
     rasa = str(Path(sys.executable).with_name("rasa"))
     predictions: List[Prediction] = []
@@ -178,6 +205,12 @@ def cross_validation_predictions(folds: int) -> List[Prediction]:
             held_out = [(examples[i].get("text"), examples[i].get("intent")) for i in test_index]
             predictions += predict(work / f"fold{fold}.tar.gz", held_out)
     return predictions
+
+
+def yaml_config() -> Dict:
+    import yaml
+
+    return yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
 
 
 def main() -> None:
@@ -201,7 +234,14 @@ def main() -> None:
         predictions = predict(model, load_messages(Path(args.test_set)))
         name, title = "evaluation", f"Held-out test set ({Path(args.test_set).name}), model {model.name}"
     report = score(predictions)
+    fallback = next(c for c in yaml_config()["pipeline"] if c["name"] == "FallbackClassifier")
+    report["threshold_sweep"] = threshold_sweep(RANKINGS, fallback.get("ambiguity_threshold", 0.1))
     print_report(report, title)
+    print("\nFallback threshold sweep (what each threshold would do):")
+    print(f"{'threshold':>9} {'topic acc':>9} {'fallback':>9} {'wrong topic':>11} {'OOS->fact':>9}")
+    for row in report["threshold_sweep"]:
+        print(f"{row['threshold']:9.2f} {row['topic_accuracy']:9.1%} {row['in_scope_sent_to_fallback']:9.1%} "
+              f"{row['in_scope_wrong_topic']:11.1%} {row['out_of_scope_answered_with_fact']:9.1%}")
     (out / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
     confusion_picture(predictions, out / f"{name}_confusion_matrix.png")
     print(f"\nwritten: {out / (name + '.json')}, {out / (name + '_confusion_matrix.png')}")
