@@ -1,5 +1,6 @@
 """Plain-Python logic of the spinal tumor FAQ assistant.
 
-channel -> NLU (safety_screen) -> dialogue (data/) -> actions/ -> fact_store -> replies
-Nothing here imports Rasa except the two Rasa plug-ins (importer, safety_screen).
+channel (channels.py) -> NLU (emergency_screen.py, safety.py) -> dialogue (data/)
+-> actions/ -> fact store (fact_store.py) -> reply (replies.py)
+Only importer.py, emergency_screen.py and channels.py plug into Rasa itself.
 """
