@@ -8,7 +8,7 @@ every message of tests/evaluation/test_set.yml through the full NLU pipeline
 (classifier, emergency screen, fallback) exactly as the running assistant does.
 It prints per-topic precision / recall / F1, the most confused pairs, and the
 safety figures below; writes them to results/evaluation.json and draws
-results/confusion_matrix.png.
+results/evaluation_confusion_matrix.png (cross_validation.* for --cross-validation).
 
 - topic accuracy:            topic questions answered with the right topic
 - in-scope sent to fallback: topic questions answered with "did you mean...?"
@@ -26,7 +26,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, NamedTuple, Tuple
 
 from hospital_faq.fact_store import INTENT_PREFIX
 from hospital_faq.settings import PROJECT_ROOT
@@ -41,9 +41,16 @@ TARGETS = {  # name: (target, higher is better)
     "in_scope_sent_to_fallback": (0.03, False),
 }
 
-Prediction = Tuple[str, str, str]  # text, expected intent, predicted intent
-# What the classifier itself ranked first and second, before the fallback decision.
-Ranked = Tuple[str, str, float, float]  # expected intent, top intent, its confidence, runner-up's
+
+
+class Prediction(NamedTuple):
+    text: str
+    expected: str
+    predicted: str  # what the assistant acts on, after the emergency screen and the fallback
+    # What the classifier itself ranked first and second, before the fallback decided:
+    top: str = ""
+    confidence: float = 0.0
+    runner_up: float = 0.0
 
 
 def is_topic(intent: str) -> bool:
@@ -66,29 +73,25 @@ def predict(model: Path, messages: List[Tuple[str, str]]) -> List[Prediction]:
         return [await agent.parse_message(text) for text, _ in messages]
 
     parsed = asyncio.run(parse_all())
-    RANKINGS.extend(_ranked(expected, p) for (_, expected), p in zip(messages, parsed))
-    return [(text, expected, p["intent"]["name"]) for (text, expected), p in zip(messages, parsed)]
+    return [_prediction(text, expected, p) for (text, expected), p in zip(messages, parsed)]
 
 
-RANKINGS: List[Ranked] = []
-
-
-def _ranked(expected: str, parsed: Dict) -> Ranked:
+def _prediction(text: str, expected: str, parsed: Dict) -> Prediction:
     ranking = [r for r in parsed.get("intent_ranking") or [parsed["intent"]] if r["name"] != FALLBACK]
     top = ranking[0] if ranking else {"name": FALLBACK, "confidence": 1.0}
     runner_up = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
-    return expected, top["name"], top["confidence"], runner_up
+    return Prediction(text, expected, parsed["intent"]["name"], top["name"], top["confidence"], runner_up)
 
 
-def threshold_sweep(rankings: List[Ranked], ambiguity: float) -> List[Dict]:
+def threshold_sweep(predictions: List[Prediction], ambiguity: float) -> List[Dict]:
     """What each fallback threshold would have done with these messages."""
     rows = []
     for threshold in [round(0.2 + 0.05 * i, 2) for i in range(13)]:
-        predictions = [
-            ("", expected, FALLBACK if confidence < threshold or confidence - second < ambiguity else top)
-            for expected, top, confidence, second in rankings
+        decided = [
+            Prediction(p.text, p.expected, FALLBACK if p.confidence < threshold or p.confidence - p.runner_up < ambiguity else p.top)
+            for p in predictions
         ]
-        summary = score(predictions)["summary"]
+        summary = score(decided)["summary"]
         rows.append({"threshold": threshold, **{k: summary[k] for k in (
             "topic_accuracy", "in_scope_sent_to_fallback", "in_scope_wrong_topic", "out_of_scope_answered_with_fact")}})
     return rows
@@ -104,7 +107,7 @@ def share(predictions: List[Prediction], expected_test, predicted_test) -> float
 def score(predictions: List[Prediction]) -> Dict:
     from sklearn.metrics import precision_recall_fscore_support
 
-    labels = sorted({expected for _, expected, _ in predictions})
+    labels = sorted({p.expected for p in predictions})
     precision, recall, f1, support = precision_recall_fscore_support(
         [p[1] for p in predictions], [p[2] for p in predictions], labels=labels, zero_division=0
     )
@@ -112,7 +115,7 @@ def score(predictions: List[Prediction]) -> Dict:
         label: {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": int(s)}
         for label, p, r, f, s in zip(labels, precision, recall, f1, support)
     }
-    confused = Counter((e, p) for _, e, p in predictions if e != p)
+    confused = Counter((p.expected, p.predicted) for p in predictions if p.expected != p.predicted)
     out_of_scope_answered = share(predictions, lambda e: e == "out_of_scope", lambda e, p: is_topic(p))
     summary = {
         "topic_accuracy": share(predictions, is_topic, lambda e, p: e == p),
@@ -130,7 +133,10 @@ def score(predictions: List[Prediction]) -> Dict:
         "most_confused": [
             {"expected": e, "predicted": p, "count": n} for (e, p), n in confused.most_common(15)
         ],
-        "errors": [{"text": t, "expected": e, "predicted": p} for t, e, p in predictions if e != p],
+        "errors": [
+            {"text": p.text, "expected": p.expected, "predicted": p.predicted}
+            for p in predictions if p.expected != p.predicted
+        ],
     }
 
 
@@ -235,7 +241,7 @@ def main() -> None:
         name, title = "evaluation", f"Held-out test set ({Path(args.test_set).name}), model {model.name}"
     report = score(predictions)
     fallback = next(c for c in yaml_config()["pipeline"] if c["name"] == "FallbackClassifier")
-    report["threshold_sweep"] = threshold_sweep(RANKINGS, fallback.get("ambiguity_threshold", 0.1))
+    report["threshold_sweep"] = threshold_sweep(predictions, fallback.get("ambiguity_threshold", 0.1))
     print_report(report, title)
     print("\nFallback threshold sweep (what each threshold would do):")
     print(f"{'threshold':>9} {'topic acc':>9} {'fallback':>9} {'wrong topic':>11} {'OOS->fact':>9}")
