@@ -1,7 +1,8 @@
-"""Replies written for a phone: no server needed."""
+"""Replies written for a phone, and the words a phone can send: no server needed."""
 import pytest
 
 from hospital_faq import phone_text
+from hospital_faq.twilio_channel import keyword
 
 HINT = "Reply with a number."
 
@@ -76,3 +77,11 @@ def test_sms_segments_are_counted_as_carriers_count_them(text, count):
 ])
 def test_a_numbered_reply_is_recognised(text, number):
     assert phone_text.chosen_number(text) == number
+
+
+@pytest.mark.parametrize("text, word", [
+    ("STOP", "STOP"), ("stop", "STOP"), (" Stop. ", "STOP"), ("QUIT!", "QUIT"), ("help", "HELP"),
+    ("stop chemo?", None), ("should I stop", None), ("", None), ("\U0001F600", None),
+])
+def test_carrier_keywords_are_whole_messages(text, word):
+    assert keyword(text) == word
