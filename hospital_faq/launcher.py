@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Dict, Optional
 
 import requests
 
@@ -23,7 +24,7 @@ def free_port() -> int:
 
 
 class RunningAssistant:
-    def __init__(self, model: Path, workdir: Path):
+    def __init__(self, model: Path, workdir: Path, env: Optional[Dict[str, str]] = None):
         self.model, self.workdir = Path(model), Path(workdir)
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
@@ -31,7 +32,7 @@ class RunningAssistant:
         self.endpoints = self.workdir / "endpoints.yml"
         self.endpoints.write_text(f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n')
         self.rasa_log, self.actions_log = self.workdir / "rasa.log", self.workdir / "actions.log"
-        self.env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+        self.env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", **(env or {})}
         self.rasa = self.actions = None
 
     def _spawn(self, args, log: Path) -> subprocess.Popen:

@@ -73,10 +73,15 @@ def topic_answer(store: FactStore, topic: Topic, answer: Optional[str] = None) -
     return {"text": f"{body}\n{text('source', source_titles=source_titles)}"}
 
 
+def text_appointment_prompt() -> str:
+    """The appointment prompt for text messages: the phone number and the link."""
+    return fill(_messages()["appointment_prompt"]["text"])
+
+
 def appointment_prompt(tracker: Tracker) -> Message:
     prompt = _messages()["appointment_prompt"]
     if is_text_channel(tracker):
-        return {"text": fill(prompt["text"])}
+        return {"text": text_appointment_prompt()}
     button = {"title": fill(prompt["button"]), "payload": f"/ask_{BOOKING_TOPIC}"}
     return {"text": fill(prompt["web"]), "buttons": [button]}
 
