@@ -17,6 +17,12 @@ EMERGENCY_PATTERNS = [
     r"\b(?:bladder|bowels?)\s+(?:control\s+)?(?:is\s+|are\s+)?(?:gone|not working|stopped working|accident)",
     r"\b(?:wet|peed|pooped|soiled)\s+(?:myself|himself|herself|themselves)\b",
     r"\bincontinen",
+    # can't pass urine or stool (retention is a sign of cord compression too)
+    r"\b(?:can'?t|cannot|can not|couldn'?t|unable to|not able to|hasn'?t been able to|haven'?t been able to|"
+    r"hadn'?t been able to|not been able to|won'?t|trouble|difficulty|problems?)\s+(?:to\s+)?"
+    r"(?:pee|peeing|urinate|urinating|empty(?:ing)?\s+(?:\w+\s+)?bladder|pass\s+(?:urine|water|stool)|poop|have a bowel movement)",
+    r"\b(?:hasn'?t|haven'?t|hadn'?t|didn'?t|has not|have not)\s+(?:peed|urinated)\b",
+    r"\b(?:no|not any)\s+(?:pee|urine)\s+(?:since|for|all)",
     # can't walk / stand / move or feel the legs
     rf"\b(?:can'?t|cannot|can not|couldn'?t|unable to|not able to)\s+(?:walk|stand|move\s+{_PERSON}\s+{_LEGS}|feel\s+{_PERSON}\s+{_LEGS}|get up)",
     rf"\b{_LEGS}\s+(?:just\s+|suddenly\s+|keep\s+)?(?:gave|give|giving|gone|went)\s+(?:out|numb|weak|dead)",

@@ -16,6 +16,10 @@ from hospital_faq.safety import describes_emergency
     "my legs went numb this morning, what is radiosurgery?",
     "I CAN'T WALK",
     "dad is paralyzed from the waist down since today",
+    "I can't pee and my back is killing me",
+    "he hasn't peed since last night",
+    "she's had trouble emptying her bladder since this morning",
+    "unable to urinate for 12 hours",
 ])
 def test_emergency_symptoms_are_recognised(text):
     assert describes_emergency(text)
@@ -28,6 +32,8 @@ def test_emergency_symptoms_are_recognised(text):
     "back pain after lifting boxes at work",
     "methotrexate for rheumatoid arthritis",
     "how soon can I walk after spine surgery",
+    "does chemo make you pee a lot",
+    "can I pee normally after spinal surgery",
     "",
 ])
 def test_ordinary_questions_are_not_emergencies(text):
