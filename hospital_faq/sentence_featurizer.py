@@ -49,8 +49,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         self.encoder = load_encoder(config["model_dir"])
 
     def _featurize(self, messages: List[Message]) -> None:
-        messages = [m for m in messages if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
-        token_lists = [[t.text for t in m.get(TOKENS_NAMES[TEXT])] for m in messages]
+        # Every message with a text, even an empty one: DIET needs the same kinds of
+        # features for every message it classifies.
+        messages = [m for m in messages if m.get(TEXT) is not None]
+        token_lists = [[t.text for t in m.get(TOKENS_NAMES[TEXT]) or []] for m in messages]
         for message, (sentence, per_word) in zip(messages, self.encoder.encode_words(token_lists)):
             self.add_features_to_message(
                 sequence=per_word, sentence=sentence[np.newaxis, :], attribute=TEXT, message=message
