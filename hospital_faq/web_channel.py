@@ -23,6 +23,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
+from sanic_cors.core import SANIC_CORS_EVALUATED
 
 from hospital_faq import replies
 
@@ -81,6 +82,7 @@ class WebChatInput(SocketIOInput):
         # Checked by python-engineio at every request, the WebSocket handshake included.
         sio.eio.cors_allowed_origins = self.origins
         logger.info(f"Website chat: accepting pages from {self.origins}")
+        self._leave_cors_headers_to_engineio(sio.eio)
 
         async def session_request(sid: Text, data: Any) -> None:
             """Rasa's handler, but a session id is one this channel made, else a new one."""
@@ -94,6 +96,23 @@ class WebChatInput(SocketIOInput):
 
         sio.on("session_request", session_request, namespace=self.namespace)
         return blueprint
+
+    @staticmethod
+    def _leave_cors_headers_to_engineio(eio) -> None:
+        """Engine.IO sets the socket.io route's CORS headers, for the allowed origins only.
+
+        `rasa run --cors` (scripts/run) makes Sanic-CORS add its own set to every route:
+        two Access-Control-Allow-Origin headers make browsers refuse the long-polling
+        transport, and the socket.io route would answer other origins too. The route is
+        taken when the blueprint is registered, so replacing the handler here is enough.
+        """
+        handle_request = eio.handle_request
+
+        async def handle_request_with_own_cors(request, *args, **kwargs):
+            setattr(request.ctx, SANIC_CORS_EVALUATED, "1")  # Sanic-CORS: nothing to add
+            return await handle_request(request, *args, **kwargs)
+
+        eio.handle_request = handle_request_with_own_cors
 
     def _answer_or_apologise(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
