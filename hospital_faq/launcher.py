@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Dict, Optional
 
 import requests
 
@@ -23,15 +24,15 @@ def free_port() -> int:
 
 
 class RunningAssistant:
-    def __init__(self, model: Path, workdir: Path):
-        self.model, self.workdir = Path(model), Path(workdir)
+    def __init__(self, model: Path, workdir: Path, env: Optional[Dict[str, str]] = None, rasa_args=()):
+        self.model, self.workdir, self.rasa_args = Path(model), Path(workdir), list(rasa_args)
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.actions_url = f"http://127.0.0.1:{self.actions_port}"
         self.endpoints = self.workdir / "endpoints.yml"
         self.endpoints.write_text(f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n')
         self.rasa_log, self.actions_log = self.workdir / "rasa.log", self.workdir / "actions.log"
-        self.env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+        self.env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", **(env or {})}
         self.rasa = self.actions = None
 
     def _spawn(self, args, log: Path) -> subprocess.Popen:
@@ -48,13 +49,20 @@ class RunningAssistant:
         self.actions.terminate()
         self.actions.wait(30)
 
-    def start(self) -> "RunningAssistant":
-        self.start_actions()
+    def start_rasa(self) -> None:
         self.rasa = self._spawn(
             ["run", "--model", str(self.model), "--port", str(self.rasa_port),
-             "--credentials", "credentials.yml", "--endpoints", str(self.endpoints)],
+             "--credentials", "credentials.yml", "--endpoints", str(self.endpoints), *self.rasa_args],
             self.rasa_log,
         )
+
+    def stop_rasa(self) -> None:
+        self.rasa.terminate()
+        self.rasa.wait(30)
+
+    def start(self) -> "RunningAssistant":
+        self.start_actions()
+        self.start_rasa()
         self.wait_until_ready()
         return self
 
