@@ -112,7 +112,7 @@
   }
 
   // ---- links in the assistant's text: web addresses and phone numbers ----
-  // A URL; a phone number like (555) 010-0100, 555-010-0100 or +1 555 010 0100;
+  // A URL; a phone number like (617) 555-0142, 617-555-0142 or +1 617 555 0142;
   // or a short number after "call"/"dial" (the emergency number).
   var LINKABLE = /(https?:\/\/[^\s<>"']+)|((?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]?\d{3,4}[\s.-]?\d{3,4})|\b((?:call|dial)\s+)(\d{3})\b/gi;
 
