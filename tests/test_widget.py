@@ -375,6 +375,13 @@ def test_the_chat_reconnects_after_the_server_restarts(new_page, demo, web_assis
     page = new_page()
     chat = open_demo(page, demo).open()
     chat.greeting()
+    # Record every status shown: "Connected again" stays only a few seconds.
+    page.evaluate("""() => {
+        const status = document.querySelector('#hospital-chat').shadowRoot.querySelector('.status');
+        window.statusSeen = [];
+        new MutationObserver(() => window.statusSeen.push(status.textContent))
+            .observe(status, {childList: true, characterData: true, subtree: true});
+    }""")
     web_assistant.stop_rasa()
     try:
         expect(chat.status).to_contain_text("Reconnecting")
@@ -385,8 +392,9 @@ def test_the_chat_reconnects_after_the_server_restarts(new_page, demo, web_assis
     finally:
         web_assistant.start_rasa()
         web_assistant.wait_until_ready()
-    expect(chat.status).to_contain_text("Connected again", timeout=30_000)
+    # What was typed while disconnected is sent and answered once connected again.
     expect(chat.bot.filter(has_text="Clinical trials are research studies")).to_have_count(1)
+    assert "Connected again." in page.evaluate("window.statusSeen")
     answer = chat.ask("what is proton therapy?")
     assert answer[0].startswith("Proton therapy is")
 
@@ -411,6 +419,12 @@ def test_the_chat_fits_a_phone_screen(new_page, demo):
     assert page.evaluate("""() => { const log = document.querySelector('#hospital-chat').shadowRoot.querySelector('.log');
         return log.scrollWidth <= log.clientWidth; }"""), "the conversation scrolls sideways"
     screenshot(page, "widget-phone.png")
+    # Full screen, the chat keeps Tab inside it.
+    page.get_by_role("button", name="Send").focus()
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "Close chat"
+    page.keyboard.press("Shift+Tab")
+    assert focused(page)["name"] == "Send"
     booking = chat.choose("Make an appointment")
     assert HOSPITAL.phone in booking[0]
     screenshot(page, "widget-phone-booking.png")
