@@ -151,6 +151,17 @@ class Chat:
         self.input.press("Enter")
         return self.wait_for_replies(before)
 
+    def record(self, selector: str):
+        """Starts recording every text the widget's element shows; returns a function that reads them."""
+        name = "seen" + re.sub(r"\W", "", selector)
+        self.page.evaluate("""([selector, name]) => {
+            const element = document.querySelector('#hospital-chat').shadowRoot.querySelector(selector);
+            window[name] = [];
+            new MutationObserver(() => element.textContent && window[name].push(element.textContent))
+                .observe(element, {childList: true, characterData: true, subtree: true});
+        }""", [selector, name])
+        return lambda: self.page.evaluate(f"window.{name}")
+
     def choose(self, reply: str) -> list:
         before = self.bot.count()
         self.page.get_by_role("button", name=reply, exact=True).click()
@@ -253,15 +264,9 @@ def test_a_typing_indicator_shows_while_the_assistant_answers(new_page, demo):
     page = new_page()
     chat = open_demo(page, demo).open()
     chat.greeting()
-    # Record what the indicator showed, however short the wait.
-    page.evaluate("""() => {
-        const typing = document.querySelector('#hospital-chat').shadowRoot.querySelector('.typing');
-        window.typingSeen = [];
-        new MutationObserver(() => { if (typing.classList.contains('on')) window.typingSeen.push(typing.textContent); })
-            .observe(typing, {attributes: true, childList: true, subtree: true});
-    }""")
+    shown = chat.record(".typing")  # however short the wait
     chat.ask("what is radiosurgery?")
-    assert "The assistant is typing" in page.evaluate("window.typingSeen")
+    assert "The assistant is typing" in shown()
     expect(page.locator(".typing")).not_to_have_class(re.compile(r"\bon\b"))
 
 
@@ -375,13 +380,7 @@ def test_the_chat_reconnects_after_the_server_restarts(new_page, demo, web_assis
     page = new_page()
     chat = open_demo(page, demo).open()
     chat.greeting()
-    # Record every status shown: "Connected again" stays only a few seconds.
-    page.evaluate("""() => {
-        const status = document.querySelector('#hospital-chat').shadowRoot.querySelector('.status');
-        window.statusSeen = [];
-        new MutationObserver(() => window.statusSeen.push(status.textContent))
-            .observe(status, {childList: true, characterData: true, subtree: true});
-    }""")
+    statuses = chat.record(".status")  # "Connected again" stays only a few seconds
     web_assistant.stop_rasa()
     try:
         expect(chat.status).to_contain_text("Reconnecting")
@@ -394,7 +393,7 @@ def test_the_chat_reconnects_after_the_server_restarts(new_page, demo, web_assis
         web_assistant.wait_until_ready()
     # What was typed while disconnected is sent and answered once connected again.
     expect(chat.bot.filter(has_text="Clinical trials are research studies")).to_have_count(1)
-    assert "Connected again." in page.evaluate("window.statusSeen")
+    assert "Connected again." in statuses()
     answer = chat.ask("what is proton therapy?")
     assert answer[0].startswith("Proton therapy is")
 
