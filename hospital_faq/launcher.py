@@ -24,8 +24,8 @@ def free_port() -> int:
 
 
 class RunningAssistant:
-    def __init__(self, model: Path, workdir: Path, env: Optional[Dict[str, str]] = None):
-        self.model, self.workdir = Path(model), Path(workdir)
+    def __init__(self, model: Path, workdir: Path, env: Optional[Dict[str, str]] = None, rasa_args=()):
+        self.model, self.workdir, self.rasa_args = Path(model), Path(workdir), list(rasa_args)
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.actions_url = f"http://127.0.0.1:{self.actions_port}"
@@ -49,13 +49,20 @@ class RunningAssistant:
         self.actions.terminate()
         self.actions.wait(30)
 
-    def start(self) -> "RunningAssistant":
-        self.start_actions()
+    def start_rasa(self) -> None:
         self.rasa = self._spawn(
             ["run", "--model", str(self.model), "--port", str(self.rasa_port),
-             "--credentials", "credentials.yml", "--endpoints", str(self.endpoints)],
+             "--credentials", "credentials.yml", "--endpoints", str(self.endpoints), *self.rasa_args],
             self.rasa_log,
         )
+
+    def stop_rasa(self) -> None:
+        self.rasa.terminate()
+        self.rasa.wait(30)
+
+    def start(self) -> "RunningAssistant":
+        self.start_actions()
+        self.start_rasa()
         self.wait_until_ready()
         return self
 
