@@ -78,6 +78,7 @@ class Problem:
     level: str  # "error" or "warning"
     topic: str  # the topic id ("" when it is about the whole file)
     message: str
+    field: str = ""  # the field to fix ("" when it is about the whole topic)
 
     @property
     def is_error(self) -> bool:
@@ -148,11 +149,11 @@ class _Checker:
             self.placeholders = {}
         self._pages: Dict[str, Optional[str]] = {}
 
-    def error(self, topic: str, message: str) -> None:
-        self.problems.append(Problem("error", topic, message))
+    def error(self, topic: str, message: str, field: str = "") -> None:
+        self.problems.append(Problem("error", topic, message, field))
 
-    def warning(self, topic: str, message: str) -> None:
-        self.problems.append(Problem("warning", topic, message))
+    def warning(self, topic: str, message: str, field: str = "") -> None:
+        self.problems.append(Problem("warning", topic, message, field))
 
     def page(self, source_id: str) -> Optional[str]:
         if source_id not in self._pages:
@@ -170,7 +171,7 @@ class _Checker:
             topic = str(entry.get("id") or f"entry {number}")
             if topic in ids:
                 self.error(topic, f"this id is used by two topics (entries {ids[topic]} and {number}). "
-                                  "Give one of them a different id.")
+                                  "Give one of them a different id.", "id")
             ids.setdefault(topic, number)
             self.check_entry(topic, entry)
         known = {str(e.get("id")) for e in self.entries if isinstance(e, dict) and e.get("id")}
@@ -186,15 +187,15 @@ class _Checker:
                 close = difflib.get_close_matches(str(name), FIELDS, n=1)
                 hint = f" Did you mean '{close[0]}'?" if close else ""
                 self.error(topic, f"has a field '{name}' that the assistant does not know.{hint} "
-                                  f"The fields are: {', '.join(FIELDS)}.")
+                                  f"The fields are: {', '.join(FIELDS)}.", str(name))
         missing = [name for name in REQUIRED if not entry.get(name)]
         for name in missing:
             if name == "source":
                 continue  # said below, with the list of pages
-            self.error(topic, f"is missing '{name}' ({FIELD_HELP[name]}). Add a line '{name}:' to the topic and fill it in.")
+            self.error(topic, f"is missing '{name}' ({FIELD_HELP[name]}). Add a line '{name}:' to the topic and fill it in.", name)
         if entry.get("id") and not re.fullmatch(r"[a-z][a-z0-9_]*", str(entry["id"])):
             self.error(topic, "the id may use only lowercase letters, digits and underscores, and must start "
-                              f"with a letter: for example '{re.sub(r'[^a-z0-9]+', '_', topic.lower()).strip('_')}'.")
+                              f"with a letter: for example '{re.sub(r'[^a-z0-9]+', '_', topic.lower()).strip('_')}'.", "id")
         self.check_texts(topic, entry)
         self.check_source(topic, entry)
         self.check_examples(topic, _as_list(entry.get("examples")))
@@ -202,7 +203,7 @@ class _Checker:
         if "draft" in str(entry.get("reviewer") or "").lower():
             self.warning(topic, "is marked as a draft (reviewer: \"" + _clean(entry["reviewer"]) + "\"). A clinician "
                                 "must review the answer against its source; then put their name in 'reviewer' "
-                                "and the date in 'review_date'.")
+                                "and the date in 'review_date'.", "reviewer")
 
     def check_texts(self, topic: str, entry: dict) -> None:
         for field in TEXT_FIELDS:
@@ -213,62 +214,62 @@ class _Checker:
                 check_placeholders(topic, field, text)
                 sent = text.format(**self.placeholders) if self.placeholders else text
             except (FactStoreError, KeyError) as error:
-                self.error(topic, str(error).split(": ", 1)[-1] + " Fix the {...} in the text.")
+                self.error(topic, str(error).split(": ", 1)[-1] + " Fix the {...} in the text.", field)
                 continue
             label = "answer" if field == "answer" else "'how it is given' answer"
             if len(sent) > MAX_ANSWER_CHARACTERS:
                 self.error(topic, f"the {label} is {len(sent)} characters long, too long for a text message. "
                                   f"Shorten it to {MAX_ANSWER_CHARACTERS} characters or fewer (about 80 words); "
-                                  "the patient can ask 'tell me more' for related topics.")
+                                  "the patient can ask 'tell me more' for related topics.", field)
             odd = sorted({c for c in sent if c not in GSM_CHARACTERS})
             if odd:
                 self.warning(topic, f"the {label} uses {' '.join(repr(c) for c in odd)}, which text messages "
                                     "can't send cheaply (each text then holds 70 characters instead of 160). "
-                                    "Use straight quotes ' \" and a plain hyphen - instead.")
+                                    "Use straight quotes ' \" and a plain hyphen - instead.", field)
             grade = reading_grade(sent)
             if grade > MAX_READING_GRADE:
                 self.warning(topic, f"the {label} reads at about US grade {grade:g} (Flesch-Kincaid); patient "
                                     f"materials aim for grade 6-8. Use shorter sentences and everyday words "
-                                    "where you can (drug names can't be avoided, so keep the sentences around them short).")
+                                    "where you can (drug names can't be avoided, so keep the sentences around them short).", field)
 
     def check_source(self, topic: str, entry: dict) -> None:
         names = ", ".join(f"'{s}'" for s in self.sources) or "none yet"
         source_ids = _as_list(entry.get("source"))
         if not source_ids:
             self.error(topic, f"has no source. Add 'source:' with the page the answer comes from (pages in "
-                              f"facts/sources.yml: {names}). Every answer must rest on a reviewed page.")
+                              f"facts/sources.yml: {names}). Every answer must rest on a reviewed page.", "source")
             return
         for source_id in source_ids:
             if source_id not in self.sources:
                 self.error(topic, f"names the source '{source_id}', which is not in facts/sources.yml "
-                                  f"(the pages there are: {names}). Fix the spelling, or add the page to sources.yml first.")
+                                  f"(the pages there are: {names}). Fix the spelling, or add the page to sources.yml first.", "source")
         pages = [self.page(s) for s in source_ids if s in self.sources]
         for source_id in source_ids:
             if source_id in self.sources and self.page(source_id) is None:
                 self.error(topic, f"its source '{source_id}' has no text file "
-                                  f"(facts/{self.sources[source_id].get('file')}). Save the page's text there.")
+                                  f"(facts/{self.sources[source_id].get('file')}). Save the page's text there.", "source")
         for quote in _as_list(entry.get("quotes")):
             quote = _clean(quote)
             if pages and all(p is not None and quote not in p for p in pages):
                 self.error(topic, f"this quote is not word for word in its source page: \"{quote[:120]}\". "
                                   "Copy the sentence exactly from the page's text in facts/sources/ "
-                                  "(same words, punctuation and apostrophes).")
+                                  "(same words, punctuation and apostrophes).", "quotes")
 
     def check_examples(self, topic: str, examples: Sequence[str]) -> None:
         seen: Dict[str, str] = {}
         for example in examples:
             key = " ".join(example.lower().split())  # "Chemo?" and "chemo" may both teach the model
             if not normalise(example):
-                self.error(topic, "has an empty example question. Remove the empty line under 'examples:'.")
+                self.error(topic, "has an empty example question. Remove the empty line under 'examples:'.", "examples")
             elif key in seen:
                 self.error(topic, f"has the example \"{example}\" twice. Remove one, or replace it with "
-                                  "a new way of asking.")
+                                  "a new way of asking.", "examples")
             else:
                 seen[key] = example
         if examples and len(seen) < MIN_EXAMPLES:
             self.error(topic, f"has {len(seen)} different example questions; at least {MIN_EXAMPLES} are needed "
                               f"so the assistant recognises the topic. Add {MIN_EXAMPLES - len(seen)} or more, "
-                              "written the way patients ask (short, long, with typos, about a relative).")
+                              "written the way patients ask (short, long, with typos, about a relative).", "examples")
 
     def check_examples_across_topics(self) -> None:
         owners = []  # (normalised example, topic, example as written), in file order
@@ -298,17 +299,17 @@ class _Checker:
         how = "the same question as" if identical else "nearly the same question as"
         self.error(topic, f"the example \"{example}\" is {how} \"{other[1]}\" under topic '{other[0]}'. "
                           "The assistant can't learn two answers for one question: keep it under the topic "
-                          "that answers it and remove it from the other.")
+                          "that answers it and remove it from the other.", "examples")
 
     def check_related(self, topic: str, related: List[str], known: set) -> None:
         for other in related:
             if other == topic:
-                self.error(topic, "lists itself under 'related'. List other topics only.")
+                self.error(topic, "lists itself under 'related'. List other topics only.", "related")
             elif other not in known:
                 close = difflib.get_close_matches(other, sorted(known), n=1)
                 hint = f" Did you mean '{close[0]}'?" if close else ""
                 self.error(topic, f"lists the related topic '{other}', which does not exist.{hint} "
-                                  "Use the id of another topic in this file.")
+                                  "Use the id of another topic in this file.", "related")
 
     def check_review(self, topic: str, value) -> None:
         if not value:
@@ -316,14 +317,14 @@ class _Checker:
         date = parse_date(value)
         if date is None:
             self.error(topic, f"the review date '{value}' is not a date. Write it as year-month-day, "
-                              f"like {self.today.isoformat()}.")
+                              f"like {self.today.isoformat()}.", "review_date")
         elif date > self.today:
             self.error(topic, f"the review date {date.isoformat()} is in the future. Write the date the "
-                              "answer was actually reviewed.")
+                              "answer was actually reviewed.", "review_date")
         elif (self.today - date).days > REVIEW_VALID_DAYS:
             self.warning(topic, f"was last reviewed on {date.isoformat()}, more than a year ago. Ask a "
                                 "clinician to check the answer against its source again, then update "
-                                "'reviewer' and 'review_date'.")
+                                "'reviewer' and 'review_date'.", "review_date")
 
 
 _similarity_cache: Dict[tuple, bool] = {}
