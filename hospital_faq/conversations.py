@@ -264,7 +264,8 @@ def _print_table(title: str, empty: str, columns: List[tuple], rows: List[list],
         print(line(row).rstrip(), file=out)
 
 
-def print_report(result: Report, store: ConversationStore, days: Optional[int], out=sys.stdout) -> None:
+def print_report(result: Report, store: ConversationStore, days: Optional[int], out=None) -> None:
+    out = out or sys.stdout
     period = f"the last {days} days" if days else f"all stored conversations (kept {store.retention_days} days)"
     print(f"Report on {period}: {result.conversations} conversations, {result.questions} messages.", file=out)
     _print_table("WHAT THE ASSISTANT COULD NOT ANSWER (newest first)", "Nothing: every question got an answer.",

@@ -377,7 +377,8 @@ def validate(facts_dir: Path = FACTS_DIR, today: Optional[datetime.date] = None)
     return sorted(problems, key=lambda p: not p.is_error)
 
 
-def print_problems(problems: Iterable[Problem], out=sys.stdout) -> None:
+def print_problems(problems: Iterable[Problem], out=None) -> None:
+    out = out or sys.stdout
     problems = list(problems)
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
