@@ -66,7 +66,9 @@ def load_messages(path: Path) -> List[Tuple[str, str]]:
 
 def predict(model: Path, messages: List[Tuple[str, str]]) -> List[Prediction]:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # else each parse prints its message at debug level
     agent = Agent.load(str(model))
 
     async def parse_all():

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Dict, Optional
 
 import requests
 
@@ -26,7 +27,8 @@ class RunningAssistant:
     """`project` is the checkout to run (default: this one); conversations are kept in
     a SQLite file in `workdir` (conversations.db)."""
 
-    def __init__(self, model: Path, workdir: Path, project: Path = PROJECT_ROOT):
+    def __init__(self, model: Path, workdir: Path, env: Optional[Dict[str, str]] = None,
+                 project: Path = PROJECT_ROOT):
         self.model, self.workdir, self.project = Path(model), Path(workdir), Path(project)
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
@@ -38,7 +40,7 @@ class RunningAssistant:
             f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{self.conversations}"\n'
         )
         self.rasa_log, self.actions_log = self.workdir / "rasa.log", self.workdir / "actions.log"
-        self.env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+        self.env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", **(env or {})}
         self.rasa = self.actions = None
 
     def _spawn(self, args, log: Path) -> subprocess.Popen:

@@ -83,10 +83,15 @@ def with_feedback_request(tracker: Tracker, message: Message) -> Message:
     return {**message, "buttons": [*message.get("buttons", []), *buttons]}
 
 
+def text_appointment_prompt() -> str:
+    """The appointment prompt for text messages: the phone number and the link."""
+    return fill(_messages()["appointment_prompt"]["text"])
+
+
 def appointment_prompt(tracker: Tracker) -> Message:
     prompt = _messages()["appointment_prompt"]
     if is_text_channel(tracker):
-        return {"text": fill(prompt["text"])}
+        return {"text": text_appointment_prompt()}
     button = {"title": fill(prompt["button"]), "payload": f"/ask_{BOOKING_TOPIC}"}
     return {"text": fill(prompt["web"]), "buttons": [button]}
 

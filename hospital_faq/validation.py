@@ -18,7 +18,7 @@ Errors (must be fixed):
 Warnings (should be looked at):
   - a review date older than REVIEW_VALID_DAYS, or a reviewer marked "draft"
   - a reading level above US grade MAX_READING_GRADE (patient materials aim for 6-8)
-  - characters that make a text message cost much more (curly quotes, dashes, emoji)
+  - characters that make a text message cost much more (emoji, most accented letters)
 """
 import datetime
 import difflib
@@ -31,6 +31,7 @@ from typing import Dict, Iterable, List, Optional, Sequence
 from hospital_faq.fact_store import (
     FACTS_DIR, FIELDS, FactStoreError, check_placeholders, read_yaml,
 )
+from hospital_faq import phone_text
 from hospital_faq.settings import load_hospital
 
 MIN_EXAMPLES = 10
@@ -63,15 +64,6 @@ FIELD_HELP = {
     "related": "other topic ids offered after 'tell me more'",
     "examples": "questions the way patients ask them",
 }
-
-# Characters a text message can carry in its cheap 7-bit alphabet (GSM 03.38). Any
-# other character (a curly quote, a long dash, an emoji) turns the whole message into
-# 70-character segments: more than twice the cost, and split more often.
-GSM_CHARACTERS = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà^{}\\[~]|€"
-)
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -221,11 +213,16 @@ class _Checker:
                 self.error(topic, f"the {label} is {len(sent)} characters long, too long for a text message. "
                                   f"Shorten it to {MAX_ANSWER_CHARACTERS} characters or fewer (about 80 words); "
                                   "the patient can ask 'tell me more' for related topics.", field)
-            odd = sorted({c for c in sent if c not in GSM_CHARACTERS})
+            # Curly quotes and dashes are made plain for text messages (phone_text.plain); any
+            # other character outside the SMS alphabet (an emoji, most accented letters) turns
+            # the whole text into 70-character segments: more than twice the cost, split more often.
+            as_texted = phone_text.plain(sent)
+            odd = sorted({c for c in as_texted if c not in phone_text._GSM_BASIC | phone_text._GSM_EXTENDED})
             if odd:
                 self.warning(topic, f"the {label} uses {' '.join(repr(c) for c in odd)}, which text messages "
-                                    "can't send cheaply (each text then holds 70 characters instead of 160). "
-                                    "Use straight quotes ' \" and a plain hyphen - instead.", field)
+                                    f"can't send cheaply: it would take {phone_text.segments(as_texted)} text "
+                                    f"messages instead of {phone_text.segments(as_texted.translate({ord(c): '?' for c in odd}))}. "
+                                    "Use plain letters and punctuation instead.", field)
             grade = reading_grade(sent)
             if grade > MAX_READING_GRADE:
                 self.warning(topic, f"the {label} reads at about US grade {grade:g} (Flesch-Kincaid); patient "

@@ -141,9 +141,10 @@ def test_a_high_reading_level_is_a_warning():
     assert "US grade" in problem.message and "grade 6-8" in problem.message
 
 
-def test_curly_quotes_are_a_warning_for_text_messages():
-    problem = only(problems_with(add({**GOOD, "answer": GOOD["answer"] + " It’s free."})), "warning")
-    assert "text messages" in problem.message and "’" in problem.message
+def test_characters_outside_the_sms_alphabet_are_a_warning():
+    problem = only(problems_with(add({**GOOD, "answer": GOOD["answer"] + " It’s free 🙂."})), "warning")
+    assert "text messages can't send cheaply" in problem.message and "🙂" in problem.message
+    assert "’" not in problem.message  # curly quotes are made plain for text messages anyway
 
 
 def test_a_draft_review_is_a_warning():
