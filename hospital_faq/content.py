@@ -11,13 +11,16 @@
 """
 import argparse
 import datetime
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Callable, List, Optional
 
 from hospital_faq import conversations, spreadsheet, topics_file, validation
-from hospital_faq.fact_store import FACTS_DIR, FIELDS, read_yaml
+from hospital_faq.fact_store import FACTS_DIR, read_yaml
+from hospital_faq.settings import PROJECT_ROOT
 
 
 class Stopped(Exception):
@@ -198,14 +201,29 @@ def command_train() -> int:
     if command_validate() != 0:
         print("Not training: fix the errors above first.")
         return 1
-    before = training.model_path()
-    existed = before.exists()
-    model = training.ensure_model()
-    if existed:
-        print(f"\nThe model is already up to date with the example questions ({model.name}).")
-    else:
-        print(f"\nTrained {model.name}.")
-    print("Restart the assistant to use it: stop scripts/run (Ctrl-C) and start it again.")
+    if training.model_path().exists():
+        print(f"\nThe model is already up to date with the example questions ({training.model_path().name}).")
+        return 0
+    log = PROJECT_ROOT / "logs" / "training.log"
+    log.parent.mkdir(exist_ok=True)
+    print(f"\nTraining: this takes a few minutes (details in {log.relative_to(PROJECT_ROOT)})...", flush=True)
+    with open(log, "w") as out:  # Rasa's many lines go to the log, not the screen
+        sys.stderr.flush()
+        screen = os.dup(2)
+        os.dup2(out.fileno(), 2)
+        try:
+            model = training.ensure_model()
+        except subprocess.CalledProcessError:
+            model = None
+        finally:
+            sys.stderr.flush()
+            os.dup2(screen, 2)
+            os.close(screen)
+    if model is None:
+        print("".join(log.read_text(errors="replace").splitlines(True)[-20:]))
+        print(f"Training failed: see {log}. Run `scripts/content validate`, or ask the engineering team.")
+        return 1
+    print(f"Trained {model.name}.\nRestart the assistant to use it: stop scripts/run (Ctrl-C) and start it again.")
     return 0
 
 

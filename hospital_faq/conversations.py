@@ -57,6 +57,8 @@ class ConversationStore:
     where: str  # for people: "the SQLite file var/conversations.db"
 
     def engine(self) -> sa.engine.Engine:
+        if self.url.get_backend_name() == "sqlite":  # its folder (var/) is readable by its owner only
+            Path(self.url.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         connect_args = {"connect_timeout": 5} if self.url.get_backend_name() == "postgresql" else {}
         return sa.create_engine(self.url, connect_args=connect_args)
 
@@ -285,8 +287,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     try:
         store = store_config(Path(argv[1]) if len(argv) > 1 else ENDPOINTS)
-        if store.url.get_backend_name() == "sqlite":
-            Path(store.url.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         deleted = purge(store)
     except ConversationStoreError as error:
         print(f"ERROR: {error}", file=sys.stderr)

@@ -13,7 +13,7 @@ import pytest
 from hospital_faq.launcher import RunningAssistant
 from hospital_faq.settings import PROJECT_ROOT
 
-PROJECT_FILES = ["actions", "hospital_faq", "data", "facts", "scripts", "config.yml", "domain.yml",
+PROJECT_FILES = ["actions", "hospital_faq", "data", "facts", "config.yml", "domain.yml",
                  "credentials.yml", "endpoints.yml", "hospital.yml", "requirements.lock"]
 ANSWER = ("Our Knowledge Center has news and information about spine tumors: blog posts, articles, "
           "videos and more. Your care team can tell you which ones fit your situation.")
@@ -71,9 +71,10 @@ def running_copy(project, tmp_path_factory):
     added = run_in(project, "hospital_faq.content", "add", input="\n".join(TYPED) + "\n")
     assert added.returncode == 0, added.stdout + added.stderr
     assert "Saved topic 'articles_and_videos'" in added.stdout
-    trained = run_in(project, "hospital_faq.training", timeout=1200)
-    assert trained.returncode == 0, trained.stderr[-3000:]
-    model = trained.stdout.strip().splitlines()[-1]
+    trained = run_in(project, "hospital_faq.content", "train", timeout=1200)
+    assert trained.returncode == 0, trained.stdout[-3000:] + trained.stderr[-3000:]
+    assert "Trained faq-" in trained.stdout
+    [model] = (project / "models").glob("faq-*.tar.gz")
     assistant = RunningAssistant(model, tmp_path_factory.mktemp("copy-run"), project=project)
     try:
         yield assistant.start()
