@@ -49,7 +49,9 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         self.encoder = load_encoder(config["model_dir"])
 
     def _featurize(self, messages: List[Message]) -> None:
-        messages = [m for m in messages if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
+        # Every message with tokens, an empty one too (its one token is ""): DIET needs
+        # these features on every message it classifies, or it fails on "" or "   ".
+        messages = [m for m in messages if m.get(TOKENS_NAMES[TEXT])]
         token_lists = [[t.text for t in m.get(TOKENS_NAMES[TEXT])] for m in messages]
         for message, (sentence, per_word) in zip(messages, self.encoder.encode_words(token_lists)):
             self.add_features_to_message(
