@@ -19,6 +19,7 @@ import datetime
 import json
 import sys
 import time
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +66,9 @@ class ConversationStore:
 
 def store_config(endpoints: Path = ENDPOINTS) -> ConversationStore:
     """The conversation store set in endpoints.yml (tracker_store)."""
-    from rasa.utils.endpoints import read_endpoint_config
+    with warnings.catch_warnings():  # Rasa's libraries warn about their own deprecated calls
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from rasa.utils.endpoints import read_endpoint_config
 
     config = read_endpoint_config(str(endpoints), "tracker_store")
     if config is None or (config.type or "").lower() != "sql":
