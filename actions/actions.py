@@ -31,7 +31,10 @@ class ActionAnswerTopic(Action):
             return []
         # The booking answer is itself the appointment information.
         prompt = topic.id != replies.BOOKING_TOPIC
-        replies.send(dispatcher, tracker, [replies.topic_answer(store, topic)], prompt)
+        answer = replies.topic_answer(store, topic)
+        if prompt:  # "did this help?" (the content team's report counts the replies)
+            answer = replies.with_feedback_request(tracker, answer)
+        replies.send(dispatcher, tracker, [answer], prompt)
         return [SlotSet("last_topic", topic.id)]
 
 
@@ -92,6 +95,22 @@ class ActionClarifyTopic(Action):
         else:
             message = {"text": replies.text("not_understood")}
         replies.send(dispatcher, tracker, [message])
+        return []
+
+
+class ActionFeedback(Action):
+    """Thanks the person for "helpful" / "not helpful". The reply is stored with the
+    conversation; the report counts it for the topic in `last_topic`."""
+
+    def name(self) -> Text:
+        return "action_feedback"
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        if tracker.get_intent_of_latest_message() == "feedback_not_helpful":
+            # The answer didn't help: say how else to get one, and offer the appointment.
+            replies.send(dispatcher, tracker, [{"text": replies.text("feedback_sorry")}])
+        else:
+            replies.send(dispatcher, tracker, [{"text": replies.text("feedback_thanks")}], False)
         return []
 
 

@@ -21,6 +21,10 @@ FACTS_DIR = Path(os.environ.get("FACTS_DIR", PROJECT_ROOT / "facts"))
 INTENT_PREFIX = "ask_"
 PLACEHOLDERS = {"hospital_name", "phone", "appointment_url", "emergency_number"}
 REQUIRED_FIELDS = ("id", "title", "theme", "answer", "source", "quotes", "examples")
+# Every field an entry may have, in the order they are written (validation.py checks
+# the review fields; the assistant itself needs only REQUIRED_FIELDS to answer).
+FIELDS = ("id", "title", "theme", "answer", "how_given", "source", "reviewer", "review_date",
+          "quotes", "note", "related", "examples")
 
 
 class FactStoreError(ValueError):
@@ -39,6 +43,8 @@ class Topic:
     related: Tuple[str, ...] = ()
     how_given: Optional[str] = None
     note: Optional[str] = None
+    reviewer: Optional[str] = None
+    review_date: Optional[str] = None
 
     @property
     def intent(self) -> str:
@@ -65,7 +71,7 @@ def _as_tuple(value) -> Tuple[str, ...]:
     return tuple(str(item) for item in value)
 
 
-def _check_placeholders(topic_id: str, field: str, text: str) -> None:
+def check_placeholders(topic_id: str, field: str, text: str) -> None:
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError as error:
@@ -100,15 +106,17 @@ def _topic_from_entry(number: int, entry: dict, sources: Dict[str, Source]) -> T
         related=_as_tuple(entry.get("related")),
         how_given=_clean(entry["how_given"]) if entry.get("how_given") else None,
         note=_clean(entry["note"]) if entry.get("note") else None,
+        reviewer=_clean(entry["reviewer"]) if entry.get("reviewer") else None,
+        review_date=str(entry["review_date"]) if entry.get("review_date") else None,
     )
     unknown_sources = [s for s in topic.sources if s not in sources]
     if unknown_sources:
         raise FactStoreError(
             f"Topic '{topic_id}' names source {', '.join(unknown_sources)}, which is not in sources.yml."
         )
-    _check_placeholders(topic_id, "answer", topic.answer)
+    check_placeholders(topic_id, "answer", topic.answer)
     if topic.how_given:
-        _check_placeholders(topic_id, "how_given", topic.how_given)
+        check_placeholders(topic_id, "how_given", topic.how_given)
     return topic
 
 
@@ -130,12 +138,12 @@ class FactStore:
     @classmethod
     def load(cls, directory: Path = FACTS_DIR) -> "FactStore":
         directory = Path(directory)
-        raw_sources = _read_yaml(directory / "sources.yml") or {}
+        raw_sources = read_yaml(directory / "sources.yml") or {}
         sources = {
             key: Source(id=key, title=value["title"], publisher=value.get("publisher", ""), file=value["file"])
             for key, value in raw_sources.items()
         }
-        entries = _read_yaml(directory / "topics.yml") or []
+        entries = read_yaml(directory / "topics.yml") or []
         if not isinstance(entries, list):
             raise FactStoreError("topics.yml must be a list of topics, each starting with '- id:'.")
         return cls((_topic_from_entry(n, e, sources) for n, e in enumerate(entries, 1)), sources)
@@ -162,7 +170,7 @@ class FactStore:
         return [self.sources[s].title for s in topic.sources]
 
 
-def _read_yaml(path: Path):
+def read_yaml(path: Path):
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -24,20 +24,29 @@ def free_port() -> int:
 
 
 class RunningAssistant:
-    def __init__(self, model: Path, workdir: Path, env: Optional[Dict[str, str]] = None, rasa_args=()):
+    """`project` is the checkout to run (default: this one); conversations are kept in
+    a SQLite file in `workdir` (conversations.db). `env` and `rasa_args` go to the servers."""
+
+    def __init__(self, model: Path, workdir: Path, env: Optional[Dict[str, str]] = None,
+                 rasa_args=(), project: Path = PROJECT_ROOT):
         self.model, self.workdir, self.rasa_args = Path(model), Path(workdir), list(rasa_args)
+        self.project = Path(project)
         self.rasa_port, self.actions_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
         self.actions_url = f"http://127.0.0.1:{self.actions_port}"
         self.endpoints = self.workdir / "endpoints.yml"
-        self.endpoints.write_text(f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n')
+        self.conversations = self.workdir / "conversations.db"
+        self.endpoints.write_text(
+            f'action_endpoint:\n  url: "{self.actions_url}/webhook"\n'
+            f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{self.conversations}"\n'
+        )
         self.rasa_log, self.actions_log = self.workdir / "rasa.log", self.workdir / "actions.log"
         self.env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", **(env or {})}
         self.rasa = self.actions = None
 
     def _spawn(self, args, log: Path) -> subprocess.Popen:
         return subprocess.Popen(
-            [str(VENV_BIN / "rasa"), *args], cwd=PROJECT_ROOT, env=self.env,
+            [str(VENV_BIN / "rasa"), *args], cwd=self.project, env=self.env,
             stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
 

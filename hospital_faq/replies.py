@@ -73,6 +73,16 @@ def topic_answer(store: FactStore, topic: Topic, answer: Optional[str] = None) -
     return {"text": f"{body}\n{text('source', source_titles=source_titles)}"}
 
 
+def with_feedback_request(tracker: Tracker, message: Message) -> Message:
+    """The answer, asking whether it helped: buttons on the web, a typed reply on text channels."""
+    feedback = _messages()["feedback"]
+    if is_text_channel(tracker):
+        return {**message, "text": f"{message['text']}\n{fill(feedback['text'])}"}
+    buttons = [{"title": feedback["helpful_button"], "payload": "/feedback_helpful"},
+               {"title": feedback["not_helpful_button"], "payload": "/feedback_not_helpful"}]
+    return {**message, "buttons": [*message.get("buttons", []), *buttons]}
+
+
 def text_appointment_prompt() -> str:
     """The appointment prompt for text messages: the phone number and the link."""
     return fill(_messages()["appointment_prompt"]["text"])

@@ -347,3 +347,12 @@ def test_the_api_client_retries_only_what_twilio_did_not_take(statuses, calls, s
         assert server.calls == calls
     finally:
         server.shutdown()
+
+
+def test_did_this_answer_help_is_a_typed_reply_by_text(texting, twilio_api):
+    sender = new_number()
+    body = "\n".join(bodies(text(texting, twilio_api, sender, "what is proton therapy?")))
+    assert "Did this answer help? Reply HELPFUL or NOT HELPFUL." in body and body.endswith(PROMPT)
+    assert replies.text("text_choose") not in body  # no numbered options for it
+    for reply, expected in [("HELPFUL", "Thank you for telling us. Is"), ("👎", "Thank you for telling us; we'll")]:
+        assert bodies(text(texting, twilio_api, sender, reply))[0].startswith(expected)
