@@ -77,7 +77,9 @@ def test_personal_advice_is_declined_with_the_prompt(assistant):
     assert_ends_with_prompt(reply)
 
 
-@pytest.mark.parametrize("message", ["where do I park?", "can you help me with my bill"])
+@pytest.mark.parametrize("message", ["where do I park?", "can you help me with my bill",
+                                     "is keytruda used for stage 3 lung cancer",
+                                     "methotrexate shots for psoriasis, are they safe"])
 def test_out_of_scope_is_declined_not_answered_with_a_fact(assistant, message):
     reply = assistant.ask(message, new_sender())
     assert not any(t.answer[:40] in " ".join(texts(reply)) for t in STORE.topics)

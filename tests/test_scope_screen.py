@@ -1,0 +1,51 @@
+"""The scope screen: questions about another cancer or condition are not answered with a spine fact."""
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from hospital_faq.fact_store import FactStore
+from hospital_faq.scope_screen import EXEMPT_TOPICS, ScopeScreen, about_something_else
+
+
+@pytest.mark.parametrize("text", [
+    "is keytruda used for stage 3 lung cancer",
+    "radiation for prostate cancer, how many sessions",
+    "methotrexate shots for psoriasis",
+    "what does surgery for a slipped disc involve",
+])
+def test_other_conditions_without_the_spine_are_out_of_scope(text):
+    assert about_something_else(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my dad has lung cancer in his spine, what's the drug that targets ALK",
+    "breast cancer that spread to the bones, can radiation help",
+    "is keytruda a targeted therapy?",
+    "what is proton therapy",
+])
+def test_spine_questions_stay_in_scope(text):
+    assert not about_something_else(text)
+
+
+def test_no_training_example_of_a_screened_topic_would_be_screened():
+    store = FactStore.load()
+    screened = [(t.id, e) for t in store.topics if t.id not in EXEMPT_TOPICS
+                for e in t.examples if about_something_else(e)]
+    assert screened == []
+
+
+def _classified(text, intent, confidence=0.8):
+    message = Message.build(text=text)
+    message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
+    return message
+
+
+def test_the_component_turns_a_topic_into_out_of_scope_and_leaves_others():
+    screen = ScopeScreen()
+    other, exempt, spine = screen.process([
+        _classified("how often is Keytruda given for lung cancer", "ask_checkpoint_inhibitors"),
+        _classified("what is ALK-positive lung cancer", "ask_alk_inhibitors"),
+        _classified("is Keytruda given for cancer in the spine", "ask_checkpoint_inhibitors"),
+    ])
+    assert other.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
+    assert exempt.get("intent")["name"] == "ask_alk_inhibitors"
+    assert spine.get("intent")["name"] == "ask_checkpoint_inhibitors"
