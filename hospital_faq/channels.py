@@ -54,12 +54,22 @@ class CheckedRestInput(RestInput):
         return None  # nothing beyond the message is kept
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        async def answer_or_apologise(message: UserMessage) -> None:
-            try:
-                await on_new_message(message)
-            finally:
-                output = message.output_channel
-                if isinstance(output, CollectingOutputChannel) and not output.messages:
-                    await output.send_text_message(message.sender_id, replies.text("unavailable"))
+        async def handle(message: UserMessage) -> None:
+            output = message.output_channel
+            await answer_or_apologise(on_new_message, message,
+                                      lambda: isinstance(output, CollectingOutputChannel) and not output.messages)
 
-        return super().blueprint(answer_or_apologise)
+        return super().blueprint(handle)
+
+
+async def answer_or_apologise(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage, nothing_sent: Callable[[], bool]
+) -> None:
+    """Passes the message to the assistant; if it sent nothing back (say, the action
+    server is down), sends the apology that says how to reach the hospital. Every
+    channel answers through this, so nobody is left with silence."""
+    try:
+        await on_new_message(message)
+    finally:
+        if nothing_sent():
+            await message.output_channel.send_text_message(message.sender_id, replies.text("unavailable"))

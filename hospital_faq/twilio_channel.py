@@ -40,6 +40,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
 from hospital_faq import phone_text, replies
+from hospital_faq.channels import answer_or_apologise
 from hospital_faq.opt_outs import OptOuts, path_from_environment
 
 logger = logging.getLogger(__name__)
@@ -239,11 +240,12 @@ class TwilioInput(InputChannel):
     async def _ask(self, on_new_message, key: str, body: str) -> List[Dict[str, Any]]:
         """The assistant's messages for this text; never none (then: sorry, call us)."""
         collector = CollectingOutputChannel()
+        message = UserMessage(body, collector, key, input_channel=self.name())
         try:
-            await on_new_message(UserMessage(body, collector, key, input_channel=self.name()))
-        except Exception as error:  # the person still gets an answer
+            await answer_or_apologise(on_new_message, message, lambda: not collector.messages)
+        except Exception as error:  # the person still gets the apology
             logger.error("Twilio webhook: the assistant failed (%s)", type(error).__name__)
-        return collector.messages or [{"text": replies.text("unavailable")}]
+        return collector.messages
 
     async def _options_shown(self, request: Request, key: str) -> List[Dict[str, Any]]:
         """The numbered options of the assistant's last reply to this person.

@@ -25,7 +25,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from sanic_cors.core import SANIC_CORS_EVALUATED
 
-from hospital_faq import replies
+from hospital_faq.channels import answer_or_apologise
 
 logger = logging.getLogger(__name__)
 
@@ -124,10 +124,6 @@ class WebChatInput(SocketIOInput):
             message.metadata = None  # nothing beyond the message is kept
             output = _CountingOutput(self.sio, self.bot_message_evt)
             message.output_channel = output
-            try:
-                await on_new_message(message)
-            finally:
-                if not output.sent:
-                    await output.send_text_message(message.sender_id, replies.text("unavailable"))
+            await answer_or_apologise(on_new_message, message, lambda: not output.sent)
 
         return handle
