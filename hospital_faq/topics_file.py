@@ -120,12 +120,23 @@ def set_field(entry: CommentedMap, field: str, value: Any) -> None:
             del entry[field]
         return
     if field in entry:
-        entry[field] = styled(field, value)
+        replacement = styled(field, value)
+        _keep_trailing_comment(entry[field], replacement)
+        entry[field] = replacement
         return
     later = FIELDS[FIELDS.index(field) + 1:] if field in FIELDS else ()
     keys = list(entry.keys())
     position = next((keys.index(k) for k in keys if k in later), len(keys))
     entry.insert(position, field, styled(field, value))
+
+
+def _keep_trailing_comment(old: Any, new: Any) -> None:
+    """The blank line (or comment) after a list's last item belongs to the file's layout,
+    not to the item: a replaced list keeps it, so topics stay separated by a blank line."""
+    if isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq) and len(old) and len(new):
+        trailing = old.ca.items.get(len(old) - 1)
+        if trailing:
+            new.ca.items[len(new) - 1] = trailing
 
 
 def new_entry(values: Dict[str, Any]) -> CommentedMap:

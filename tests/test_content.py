@@ -1,6 +1,8 @@
 """The content team's commands without a running assistant: validate, export/import
 (the spreadsheet round trip, all or nothing), and `add` asking for each field."""
+
 import csv
+import difflib
 import os
 import shutil
 import subprocess
@@ -219,3 +221,15 @@ def test_the_topics_file_reads_back_the_same_after_a_round_trip(facts):
     text = (facts / "topics.yml").read_text(encoding="utf-8")
     assert topics_file.dumps(topics_file.load(facts / "topics.yml")) == text
     assert yaml.safe_load(text)  # and it is plain YAML
+
+
+def test_changing_a_topics_examples_changes_only_those_lines(facts):
+    from hospital_faq import topics_file
+    text = (facts / "topics.yml").read_text(encoding="utf-8")
+    document = topics_file.load(facts / "topics.yml")
+    entry = topics_file.entries_by_id(document)["surgery"]
+    topics_file.set_field(entry, "examples", list(entry["examples"]) + ["is spine surgery done awake"])
+    diff = list(difflib.unified_diff(text.split("\n"), topics_file.dumps(document).split("\n"), lineterm="", n=0))
+    changed = [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    # the blank line after the list, which separates topics, stays where it was
+    assert changed == ["+    - is spine surgery done awake"]
