@@ -128,7 +128,9 @@ class SentenceEncoder:
         for layer in range(self.layers):
             p = f"encoder.layer.{layer}."
             def dense(name, t):
-                return t @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+                # One 2-D matrix product for the whole batch: about twice as fast as a 3-D one.
+                flat = t.reshape(-1, t.shape[-1]) @ w[p + name + ".weight"].T
+                return flat.reshape(batch, length, -1) + w[p + name + ".bias"]
             q = split(dense("attention.self.query", x))
             k = split(dense("attention.self.key", x))
             v = split(dense("attention.self.value", x))
