@@ -8,7 +8,12 @@ symptoms also gets the emergency advice first.
 import re
 
 _PERSON = r"(?:my|his|her|their|our|the|both)"
-_LEGS = r"(?:legs?|feet|foot)"
+_LEGS = r"(?:legs?|feet|foot|knees?)"
+_NOT = r"(?:can'?t|cannot|can not|couldn'?t|unable to|not able to|can no longer|no longer)"
+# The "saddle" area: numbness here is a red flag of cauda equina compression.
+_SADDLE = (r"(?:groin|saddle|genitals?|privates?|private (?:parts|area)|buttocks|bottom|bum|butt(?: cheeks)?|"
+           r"backside|between\s+(?:my|his|her|the)\s+legs|inner thighs?|down there)")
+_NO_FEELING = r"(?:numb\w*|no feeling|lost (?:all |the )?feeling|losing (?:the )?feeling|loss of feeling)"
 
 EMERGENCY_PATTERNS = [
     # loss of bladder or bowel control
@@ -17,23 +22,50 @@ EMERGENCY_PATTERNS = [
     r"\b(?:bladder|bowels?)\s+(?:control\s+)?(?:is\s+|are\s+)?(?:gone|not working|stopped working|accident)",
     r"\b(?:wet|peed|pooped|soiled)\s+(?:myself|himself|herself|themselves)\b",
     r"\bincontinen",
+    rf"\b{_NOT}\s+(?:hold|control|stop)\s+(?:in\s+)?(?:my |his |her |the |a )?(?:urine|pee|wee|bowels?|bowel movement|stool|poop)",
+    r"\bleaking\s+(?:urine|pee|stool|poop)",
+    r"\b(?:accident|wet|peed|pooped|soiled)\b[^.?!]{0,40}\b(?:didn'?t|did not|without|never)\s+(?:even\s+)?"
+    r"(?:feel|know|notice|realis|realiz)",
+    rf"\b{_NOT}\s+(?:feel|tell)\s+(?:when|if)\s+(?:i|he|she)\s+(?:pee|wee|poop|need|needs|have to|has to)",
     # can't pass urine or stool (retention is a sign of cord compression too)
     r"\b(?:can'?t|cannot|can not|couldn'?t|unable to|not able to|hasn'?t been able to|haven'?t been able to|"
     r"hadn'?t been able to|not been able to|won'?t|trouble|difficulty|problems?)\s+(?:to\s+)?"
     r"(?:pee|peeing|urinate|urinating|empty(?:ing)?\s+(?:\w+\s+)?bladder|pass\s+(?:urine|water|stool)|poop|have a bowel movement)",
     r"\b(?:hasn'?t|haven'?t|hadn'?t|didn'?t|has not|have not)\s+(?:peed|urinated)\b",
     r"\b(?:no|not any)\s+(?:pee|urine)\s+(?:since|for|all)",
-    # can't walk / stand / move or feel the legs
-    rf"\b(?:can'?t|cannot|can not|couldn'?t|unable to|not able to)\s+(?:walk|stand|move\s+{_PERSON}\s+{_LEGS}|feel\s+{_PERSON}\s+{_LEGS}|get up)",
-    rf"\b{_LEGS}\s+(?:just\s+|suddenly\s+|keep\s+)?(?:gave|give|giving|gone|went)\s+(?:out|numb|weak|dead)",
+    r"\bbladder\b[^.?!]{0,30}\bfull\b[^.?!]{0,30}\bnothing\s+(?:comes?|came)\s+out",
+    # can't walk, stand or move the legs; legs giving way or weaker than before
+    rf"\b{_NOT}\s+(?:walk|stand|get up|get out of (?:bed|{_PERSON} (?:bed|chair)|a chair)|climb (?:the |{_PERSON} )?stairs"
+    rf"|(?:move|lift|feel)\s+(?:{_PERSON}\s+)?(?:right\s+|left\s+)?{_LEGS}|make\s+{_PERSON}\s+{_LEGS}\s+(?:work|move))",
+    r"\bcan\s+(?:barely|hardly)\s+(?:walk|stand|move)",
+    rf"\b{_LEGS}\s+(?:just\s+|suddenly\s+|have\s+|has\s+|keep\s+|keeps\s+)?(?:stopped working|won'?t (?:work|move|hold|lift|carry)"
+    rf"|(?:are|is)n'?t working|(?:are |is )?not working|buckled|buckling|gave (?:out|way)|giving (?:out|way)|give (?:out|way)"
+    rf"|went dead|feels? (?:dead|like jelly)|gone (?:numb|weak|dead)|went (?:numb|weak))",
+    rf"\b{_LEGS}\s+(?:are|r|is|feel|feels|felt|were|was|seem|seems)\s+(?:getting\s+)?(?:so\s+|really\s+|very\s+|much\s+|a lot\s+)?"
+    rf"(?:weak|weaker|heavy)\b",
+    r"\blegs?\s+(?:are|r|is|feel|feels|felt|went|go|going|getting)\s+(?:\w+\s+)?numb",
+    rf"\b(?:weaker|weakness|numbness)\s+in\s+(?:both\s+)?(?:{_PERSON}\s+)?(?:both\s+)?(?:right\s+|left\s+)?legs?",
+    r"\blegs?\s+(?:weakness|numbness)\b",
+    r"\bdragging\s+(?:my|his|her|one|a)\s+(?:left\s+|right\s+)?(?:foot|leg)",
     r"\b(?:am|is|are|was|went|been|now|suddenly)\s+paraly[sz]",
+    # numbness from a level of the body down, or spreading up ("numb from the waist down")
+    rf"\b(?:{_NO_FEELING}|tingl\w*)\b[^.?!]{{0,20}}\b(?:from|below)\s+(?:the|my|his|her)\s+"
+    rf"(?:waist|hips?|chest|belly button|stomach|ribs|nipples?)",
+    rf"\b(?:{_NO_FEELING}|tingl\w*)\b[^.?!]{{0,60}}\b(?:up to (?:my|his|her|the) (?:knees?|thighs?|hips?|waist|stomach|chest)"
+    rf"|spreading up|crept|creeping|moving up|climbing up)",
+    r"\bnumb\w*\s+band\b",
     # numbness in the saddle area
-    r"\bnumb\w*\s+(?:in\s+|around\s+)?(?:the\s+|my\s+|his\s+|her\s+)?(?:groin|saddle|genitals?|private|buttocks|bottom|between\s+(?:my|his|her|the)\s+legs|inner thighs)",
+    rf"\b(?:{_NO_FEELING}|tingl\w*)\s+(?:in\s+|around\s+|of\s+)?(?:the\s+|my\s+|his\s+|her\s+)?(?:area\s+)?{_SADDLE}",
+    rf"\b{_NOT}\s+feel\s+(?:anything\s+|a thing\s+)?(?:in\s+|around\s+)?(?:{_PERSON}\s+)?{_SADDLE}",
+    rf"\b{_SADDLE}\s+(?:is|are|feels?|went|gone|going|has gone|have gone)\s+(?:so\s+|all\s+|completely\s+)?numb",
     r"\bsaddle\s+(?:numbness|anesthesia|anaesthesia)",
+    r"\bcan'?t feel (?:the )?(?:toilet paper|(?:it )?when (?:i|he|she) wipes?)",
     # sudden weakness or numbness in the legs, sudden severe back pain
-    rf"\bsudden(?:ly)?\b[^.?!]{{0,40}}\b(?:weak\w*|numb\w*|can'?t\s+(?:walk|move|feel))",
+    rf"\bsudden(?:ly)?\b[^.?!]{{0,40}}\b(?:weak\w*|{_NO_FEELING}|can'?t\s+(?:walk|move|feel))",
+    rf"\b{_LEGS}\b[^.?!]{{0,25}}\bgetting\s+(?:weaker|worse|numb)",
     rf"\b{_LEGS}\b[^.?!]{{0,30}}\bsudden(?:ly)?\s+(?:weak|numb)",
-    r"\b(?:sudden|severe|worst|excruciating|unbearable)\b(?:\s+\w+){0,3}\s+back\s+pain",
+    r"\b(?:sudden|severe|worst|excruciating|unbearable|horrible|terrible|agoni[sz]ing|crippling)\b(?:\s+\w+){0,3}\s+back\s+pain",
+    r"\bback\s+pain\b[^.?!]{0,30}\b(?:worst|unbearable|excruciating|agoni[sz]ing)",
 ]
 _EMERGENCY = re.compile("|".join(f"(?:{p})" for p in EMERGENCY_PATTERNS), re.IGNORECASE)
 
