@@ -35,7 +35,8 @@ _OTHER_CONDITION = re.compile(
 # Words that tie a message to this assistant's subject after all.
 _SPINE_CONTEXT = re.compile(
     r"\b(?:spin\w*|vertebr\w*|backbone|back|neck|cord|csf|cns|brain|bones?|spread\w*|metasta\w*|mets|"
-    r"tumou?rs?|lesions?|mass)\b",
+    r"tumou?rs?|lesions?|mass"
+    r"|[ctl]\d{1,2}|s[1-5])\b",  # a vertebra by its level: C5, T10, L4, S1
     re.IGNORECASE,
 )
 

@@ -20,6 +20,7 @@ def test_other_conditions_without_the_spine_are_out_of_scope(text):
     "my dad has lung cancer in his spine, what's the drug that targets ALK",
     "breast cancer that spread to the bones, can radiation help",
     "is keytruda a targeted therapy?",
+    "prostate cancer in my dad's L4, can they treat it with SBRT",
     "what is proton therapy",
 ])
 def test_spine_questions_stay_in_scope(text):
