@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from hospital_faq import replies
+from hospital_faq import question_aspects, replies
 from hospital_faq.fact_store import current_store
 
 # How sure the model must be of a topic before it is offered as "did you mean".
@@ -31,7 +31,8 @@ class ActionAnswerTopic(Action):
             return []
         # The booking answer is itself the appointment information.
         prompt = topic.id != replies.BOOKING_TOPIC
-        answer = replies.topic_answer(store, topic)
+        question = tracker.latest_message.get("text") or ""
+        answer = replies.topic_answer(store, topic, uncovered_aspect=question_aspects.uncovered_aspect(question))
         if prompt:  # "did this help?" (the content team's report counts the replies)
             answer = replies.with_feedback_request(tracker, answer)
         replies.send(dispatcher, tracker, [answer], prompt)

@@ -66,10 +66,16 @@ def topic_button(topic: Topic) -> Dict[str, str]:
     return {"title": topic.title, "payload": f"/{topic.intent}"}
 
 
-def topic_answer(store: FactStore, topic: Topic, answer: Optional[str] = None) -> Message:
-    """A fact answer (or a follow-up answer about the topic), with its source."""
+def topic_answer(store: FactStore, topic: Topic, answer: Optional[str] = None,
+                 uncovered_aspect: Optional[str] = None) -> Message:
+    """A fact answer (or a follow-up answer about the topic), with its source. When the
+    question asked for something the answer doesn't cover (see question_aspects.py),
+    the answer first says so."""
     source_titles = " and ".join(f'"{title}"' for title in store.source_titles(topic))
     body = fill(answer or topic.answer)
+    if uncovered_aspect:
+        preface = fill(_messages()["not_covered_aspects"][uncovered_aspect])
+        body = f"{preface} {text('what_i_can_tell', topic_title=topic.title)}\n{body}"
     return {"text": f"{body}\n{text('source', source_titles=source_titles)}"}
 
 

@@ -156,3 +156,22 @@ def test_an_edited_answer_is_used_without_retraining(tmp_path, monkeypatch):
     (facts / "topics.yml").write_text(topics.replace("Proton therapy is a type of radiation therapy.", "Proton therapy: EDITED."))
     messages, _ = run(actions.ActionAnswerTopic(), tracker_for("ask_proton_therapy"))
     assert messages[0]["text"].startswith("Proton therapy: EDITED.")
+
+
+@pytest.mark.parametrize("question, says", [
+    ("what are the side effects of radiation for a spine tumor", "side effects or risks"),
+    ("how much does radiation therapy cost, is it covered by insurance", "costs or insurance"),
+    ("how long is recovery after radiation to the spine", "how long treatment or recovery takes"),
+])
+def test_a_topic_question_about_what_its_answer_does_not_cover_says_so_before_the_answer(question, says):
+    messages, _ = run(actions.ActionAnswerTopic(), tracker_for("ask_radiation_therapy", question))
+    answer = messages[0]["text"]
+    first, rest = answer.split("\n", 1)
+    assert says in first and "Here is what I can tell you about Radiation therapy:" in first
+    assert rest.startswith(STORE.get("radiation_therapy").answer)
+    assert_ends_with_web_prompt(messages)
+
+
+def test_a_plain_topic_question_gets_the_answer_alone():
+    messages, _ = run(actions.ActionAnswerTopic(), tracker_for("ask_radiation_therapy", "what is radiation therapy"))
+    assert messages[0]["text"].startswith(STORE.get("radiation_therapy").answer)

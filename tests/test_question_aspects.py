@@ -1,0 +1,34 @@
+"""Which questions ask for something the topic answers don't cover."""
+import pytest
+
+from hospital_faq.question_aspects import uncovered_aspect
+
+
+@pytest.mark.parametrize("text, aspect", [
+    ("Aresteroids safe", "side_effects"),
+    ("what are the side-effects of keytruda", "side_effects"),
+    ("is gamma knife painful", "side_effects"),
+    ("risks of spinal tumor surgery?", "side_effects"),
+    ("how much does proton therapy cost", "cost"),
+    ("does medicare pay for proton therapy", "cost"),
+    ("what is the success rate of spine surgery", "outcomes"),
+    ("survival rate with targeted therapy", "outcomes"),
+    ("how long does it take to recover from spine surgery", "schedule"),
+    ("how often is intrathecal chemo given", "schedule"),
+    ("how many sessions of SBRT will I need", "schedule"),
+])
+def test_questions_about_an_uncovered_aspect(text, aspect):
+    assert uncovered_aspect(text) == aspect
+
+
+@pytest.mark.parametrize("text", [
+    "what is intrathecal chemo?",
+    "is Keytruda a targeted therapy?",
+    "will I need surgery?",
+    "ommaya?",
+    "my dad has lung cancer in his spine, what's the drug that targets ALK",
+    "do targeted drugs shrink spinal tumors",
+    "",
+])
+def test_questions_the_answers_cover(text):
+    assert uncovered_aspect(text) is None
