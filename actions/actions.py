@@ -9,7 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from hospital_faq import question_aspects, replies
 from hospital_faq.fact_store import current_store
 
-# How sure the model must be of a topic before it is offered as "did you mean".
+# How sure the model must be of a topic before it is offered as "did you mean" (or
+# taken as the subject of a follow-up that has no earlier topic).
 SUGGESTION_FLOOR = 0.08
 MAX_SUGGESTIONS = 3
 
@@ -58,9 +59,14 @@ class ActionAnswerFollowUp(Action):
     def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         store = current_store()
         topic = store.get(tracker.get_slot("last_topic"))
-        if topic is None:
-            replies.send(dispatcher, tracker, replies.topics_menu(store, heading="which_topic"))
-            return []
+        events = []
+        if topic is None:  # no topic yet: the one the message itself names ("will chemo make me tired?")
+            named = ranked_topics(store, tracker)
+            if not named:
+                replies.send(dispatcher, tracker, replies.topics_menu(store, heading="which_topic"))
+                return []
+            topic = named[0]
+            events = [SlotSet("last_topic", topic.id)]
         intent = tracker.get_intent_of_latest_message()
         if intent == "followup_how_given" and topic.how_given:
             message = replies.topic_answer(store, topic, topic.how_given)
@@ -73,7 +79,17 @@ class ActionAnswerFollowUp(Action):
             # Honest: the reviewed pages don't say, so neither does the assistant.
             message = {"text": replies.text("not_covered", topic_title=topic.title)}
         replies.send(dispatcher, tracker, [message])
-        return []
+        return events
+
+
+def ranked_topics(store, tracker: Tracker) -> List:
+    """The topics the classifier thought the latest message might be about, likeliest first."""
+    topics = []
+    for ranked in tracker.latest_message.get("intent_ranking") or []:
+        topic = store.for_intent(ranked.get("name"))
+        if topic and (ranked.get("confidence") or 0) >= SUGGESTION_FLOOR:
+            topics.append(topic)
+    return topics
 
 
 class ActionClarifyTopic(Action):
@@ -84,11 +100,7 @@ class ActionClarifyTopic(Action):
 
     def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
         store = current_store()
-        candidates = []
-        for ranked in tracker.latest_message.get("intent_ranking") or []:
-            topic = store.for_intent(ranked.get("name"))
-            if topic and (ranked.get("confidence") or 0) >= SUGGESTION_FLOOR:
-                candidates.append(topic)
+        candidates = ranked_topics(store, tracker)
         if candidates:
             buttons = [replies.topic_button(t) for t in candidates[:MAX_SUGGESTIONS]]
             buttons.append({"title": replies.text("clarify_none"), "payload": "/help"})

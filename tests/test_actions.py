@@ -85,6 +85,16 @@ def test_a_follow_up_without_a_topic_asks_which_one_and_shows_the_menu():
     assert_ends_with_web_prompt(messages)
 
 
+def test_a_follow_up_that_names_a_topic_is_about_that_topic_when_there_was_none_before():
+    ranking = [{"name": "followup_side_effects", "confidence": 0.6}, {"name": "medical_advice", "confidence": 0.17},
+               {"name": "ask_chemotherapy", "confidence": 0.13}, {"name": "ask_surgery", "confidence": 0.01}]
+    tracker = tracker_for("followup_side_effects", "will chemo make me lose my hair", ranking=ranking)
+    messages, events = run(actions.ActionAnswerFollowUp(), tracker)
+    assert "doesn't cover that for Chemotherapy" in messages[0]["text"]
+    assert events == [SlotSet("last_topic", "chemotherapy")]
+    assert_ends_with_web_prompt(messages)
+
+
 def test_when_unsure_the_likeliest_topics_are_offered_not_answered():
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.5},
