@@ -224,7 +224,9 @@ def yaml_config() -> Dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Scores how well the assistant understands messages.")
     parser.add_argument("--cross-validation", type=int, metavar="K", help="k-fold cross-validation on the training data")
-    parser.add_argument("--test-set", default=str(TEST_SET))
+    parser.add_argument("--test-set", default=str(TEST_SET),
+                        help="the messages to score (default: the held-out test set; the dev_*.yml sets "
+                             "beside it were used while tuning)")
     parser.add_argument("--out", default=str(RESULTS_DIR), help="folder for the JSON and the picture")
     args = parser.parse_args()
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -240,7 +242,9 @@ def main() -> None:
 
         model = ensure_model()
         predictions = predict(model, load_messages(Path(args.test_set)))
-        name, title = "evaluation", f"Held-out test set ({Path(args.test_set).name}), model {model.name}"
+        test_set = Path(args.test_set)
+        name = "evaluation" if test_set.resolve() == TEST_SET.resolve() else f"evaluation_{test_set.stem}"
+        title = f"Evaluation set {test_set.name}, model {model.name}"
     report = score(predictions)
     fallback = next(c for c in yaml_config()["pipeline"] if c["name"] == "FallbackClassifier")
     report["threshold_sweep"] = threshold_sweep(predictions, fallback.get("ambiguity_threshold", 0.1))

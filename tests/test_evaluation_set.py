@@ -2,6 +2,8 @@
 import re
 from collections import Counter
 
+import pytest
+
 from rasa.shared.nlu.training_data.loading import load_data
 
 from hospital_faq.evaluate import TEST_SET
@@ -12,10 +14,12 @@ def normalise(text):
     return re.sub(r"\s+", " ", text.lower()).strip(" ?!.")
 
 
-def test_no_test_message_is_a_training_example():
+@pytest.mark.parametrize("evaluation_set", sorted(TEST_SET.parent.glob("*.yml")), ids=lambda p: p.name)
+def test_no_evaluation_message_is_a_training_example(evaluation_set):
     training = {normalise(e) for t in FactStore.load().topics for e in t.examples}
     training |= {normalise(m.get("text")) for m in load_data("data/nlu.yml").intent_examples}
-    copied = [m.get("text") for m in load_data(str(TEST_SET)).intent_examples if normalise(m.get("text")) in training]
+    copied = [m.get("text") for m in load_data(str(evaluation_set)).intent_examples
+              if normalise(m.get("text")) in training]
     assert not copied
 
 
