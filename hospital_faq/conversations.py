@@ -10,7 +10,7 @@ deletes everything older (scripts/run does it at start, the report every time).
 The report (`scripts/content report`) reads the stored events directly (Rasa's
 "events" table, the same for SQLite and PostgreSQL) and lists:
   - what patients asked that ended in "did you mean...?" / "I didn't understand"
-    (nlu_fallback, action_clarify_topic) or "I can't help with that here" (out of
+    (nlu_fallback, action_clarify_topic) or "I can't answer that here" (out of
     scope): grouped by wording, counted, newest first;
   - per topic, how often it was answered and marked helpful / not helpful.
 """

@@ -120,7 +120,7 @@ def test_when_nothing_is_likely_the_assistant_says_it_did_not_understand():
 
 
 @pytest.mark.parametrize("action, expected", [
-    (actions.ActionOutOfScope(), "I can't help with that here"),
+    (actions.ActionOutOfScope(), "I can't answer that here"),
     (actions.ActionDeclineMedicalAdvice(), "can't give advice about your own care"),
     (actions.ActionExplainBot(), "automated assistant, not a person"),
 ])
