@@ -12,12 +12,21 @@ from typing import Optional
 
 # Checked in this order; the first that matches is the aspect.
 _ASPECTS = [
-    ("side_effects", r"side[- ]?effects?|adverse|risks?|risky|safe|safety|dangerous|complications?|toxic\w*"
-                     r"|hurts?|painful|damage"),
+    ("side_effects", r"side[- ]?effects?|adverse|safe|safety|dangerous|complications?|toxic\w*|hurts?|painful|damage"
+                     r"|risks?\s+(?:of|from|with|involved|associated)(?!\s+(?:cancer|getting|developing))"
+                     r"|(?:how|is it|is this|is that|very|super)\s+risky|any risks?|what risks?|the risks?"
+                     r"|(?:can|could|does|do|will|would|might|may)\s+(?:\w+\s+){1,4}?cause"
+                     r"|makes? (?:me|you|him|her|them|us|people) (?:feel |so |really |very )?"
+                     r"(?:tired|sick|nauseous|weak|moody|hungry|sleepy|bald|gain weight)"
+                     r"|hair loss|lose (?:my |his |her |their |your )?hair|nause\w*|vomit\w*|weight gain"
+                     r"|(?:in)?fertil\w*|rash\w*|mood swings?|insomnia|trouble sleeping|blood sugar"),
     ("cost", r"costs?|costing|price|prices|expensive|afford\w*|insurance|insured|medicare|medicaid"
              r"|covered by|out of pocket|pay for"),
-    ("outcomes", r"success rates?|survival( rates?)?|cure rates?|life expectancy|prognosis|percent(age)?"),
-    ("schedule", r"how long|how often|how many (?:sessions|rounds|cycles|treatments|doses|times|weeks|months)"
+    ("outcomes", r"success rates?|survival\s+(?:rates?|odds|chances?|statistics|figures)|chances? of (?:survival|surviving|cure)"
+                 r"|cure rates?|life expectancy|prognosis|percent(?:age)? of (?:patients|people)"),
+    # "how often does it work?" asks about results, not the schedule
+    ("schedule", r"how long|how many (?:sessions|rounds|cycles|treatments|doses|times|weeks|months)"
+                 r"|how often (?:is|are|do|does|will|would|should|must|can)\b(?![^.?!]*\b(?:work|works|shrink|shrinks|help|helps))"
                  r"|recover\w*|downtime|time off"),
 ]
 _PATTERNS = [(name, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for name, words in _ASPECTS]

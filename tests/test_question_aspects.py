@@ -9,6 +9,9 @@ from hospital_faq.question_aspects import uncovered_aspect
     ("what are the side-effects of keytruda", "side_effects"),
     ("is gamma knife painful", "side_effects"),
     ("risks of spinal tumor surgery?", "side_effects"),
+    ("Can Herceptin cause heart problems?", "side_effects"),
+    ("will chemo make me lose my hair", "side_effects"),
+    ("does dex give you trouble sleeping", "side_effects"),
     ("how much does proton therapy cost", "cost"),
     ("does medicare pay for proton therapy", "cost"),
     ("what is the success rate of spine surgery", "outcomes"),
@@ -28,6 +31,11 @@ def test_questions_about_an_uncovered_aspect(text, aspect):
     "ommaya?",
     "my dad has lung cancer in his spine, what's the drug that targets ALK",
     "do targeted drugs shrink spinal tumors",
+    "how often does targeted therapy shrink spine tumors",
+    "how do targeted therapies block cancer survival pathways",
+    "the doctor wants to give me high dose chemo through a vein",
+    "radiation to relieve spinal cord compression caused by a tumor",
+    "how can I lower my risk of cancer",
     "",
 ])
 def test_questions_the_answers_cover(text):
