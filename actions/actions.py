@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from hospital_faq import question_aspects, replies
+from hospital_faq import language, question_aspects, replies
 from hospital_faq.fact_store import current_store
 
 # How sure the model must be of a topic before it is offered as "did you mean" (or
@@ -162,6 +162,12 @@ class SendMessage(Action, ABC):
 
 class ActionOutOfScope(SendMessage):
     action_name, message = "action_out_of_scope", "out_of_scope"
+
+    def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
+        if language.is_english(tracker.latest_message.get("text") or ""):
+            return super().run(dispatcher, tracker, domain)
+        replies.send(dispatcher, tracker, [{"text": replies.text("other_language")}])
+        return []
 
 
 class ActionDeclineMedicalAdvice(SendMessage):

@@ -6,8 +6,9 @@ the spinal-tumor fact about Keytruda: a true sentence, but not an answer to the
 question. When a message is about another cancer or another condition and says
 nothing about the spine, the brain or cancer spreading, this screen turns a topic
 prediction into "out of scope", so the person is told what the assistant covers and
-where to ask instead. It runs after the classifier and before the emergency screen,
-which still has the last word.
+where to ask instead. A message not written in English is out of scope too (see
+language.py). It runs after the classifier and before the emergency screen, which
+still has the last word.
 """
 import re
 from typing import Optional
@@ -16,6 +17,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from hospital_faq.fact_store import INTENT_PREFIX
 from hospital_faq.intent_screen import IntentScreen
+from hospital_faq.language import is_english
 
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # Topics where naming another cancer is part of the question: those about the hospital
@@ -29,7 +31,7 @@ _OTHER_CONDITION = re.compile(
     r"pancreatic|stomach|liver|bladder|testicular|thyroid|head and neck|oral|uterine)\s+cancers?"
     r"|leukemia|leukaemia|arthritis|psoriasis|lupus|crohn'?s|asthma|copd|eczema|allerg\w*|hay fever|"
     r"heartburn|reflux|ulcers?|pregnan\w*|ectopic|herniated|slipped disc|bulging disc|sciatica|"
-    r"meningitis|migraines?|diabetes|acne)\b",
+    r"meningitis|migraines?|diabetes)\b",
     re.IGNORECASE,
 )
 # Words that tie a message to this assistant's subject after all.
@@ -49,6 +51,8 @@ def about_something_else(text: str) -> bool:
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ScopeScreen(IntentScreen):
     def replacement(self, predicted: str, text: str) -> Optional[str]:
+        if not is_english(text):  # answered with where to get help in another language
+            return OUT_OF_SCOPE_INTENT
         topic = predicted[len(INTENT_PREFIX):] if predicted.startswith(INTENT_PREFIX) else None
         if topic and topic not in EXEMPT_TOPICS and about_something_else(text):
             return OUT_OF_SCOPE_INTENT

@@ -185,3 +185,10 @@ def test_a_topic_question_about_what_its_answer_does_not_cover_says_so_before_th
 def test_a_plain_topic_question_gets_the_answer_alone():
     messages, _ = run(actions.ActionAnswerTopic(), tracker_for("ask_radiation_therapy", "what is radiation therapy"))
     assert messages[0]["text"].startswith(STORE.get("radiation_therapy").answer)
+
+
+def test_a_message_in_another_language_is_told_where_to_get_help_in_it():
+    messages, _ = run(actions.ActionOutOfScope(), tracker_for("out_of_scope", "¿Qué es la quimioterapia intratecal?"))
+    assert "I can only answer in English" in messages[0]["text"] and "solo puedo responder en inglés" in messages[0]["text"]
+    assert HOSPITAL.phone in messages[0]["text"]
+    assert_ends_with_web_prompt(messages)

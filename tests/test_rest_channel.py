@@ -102,6 +102,14 @@ def test_odd_messages_get_a_sensible_reply(assistant, message):
     assert_ends_with_prompt(reply)
 
 
+@pytest.mark.parametrize("message", ["¿Qué es la quimioterapia intratecal?", "我爸爸脊柱有肿瘤，化疗怎么做？"])
+def test_another_language_is_told_where_to_get_help_in_it(assistant, message):
+    reply = assistant.ask(message, new_sender())
+    assert "I can only answer in English" in reply[0]["text"] and HOSPITAL.phone in reply[0]["text"]
+    assert not any(t.answer[:40] in " ".join(texts(reply)) for t in STORE.topics)
+    assert_ends_with_prompt(reply)
+
+
 @pytest.mark.parametrize("raw, why", [
     ('{"sender": "a",', "not a JSON object"),
     ("[1, 2]", "not a JSON object"),

@@ -50,3 +50,8 @@ def test_the_component_turns_a_topic_into_out_of_scope_and_leaves_others():
     assert other.get("intent") == {"name": "out_of_scope", "confidence": 1.0}
     assert exempt.get("intent")["name"] == "ask_alk_inhibitors"
     assert spine.get("intent")["name"] == "ask_checkpoint_inhibitors"
+
+
+def test_a_message_in_another_language_is_out_of_scope():
+    [spanish] = ScopeScreen().process([_classified("¿Qué es la quimioterapia intratecal?", "ask_intrathecal_chemo")])
+    assert spanish.get("intent")["name"] == "out_of_scope"
