@@ -13,6 +13,9 @@ from hospital_faq.fact_store import current_store
 # taken as the subject of a follow-up that has no earlier topic).
 SUGGESTION_FLOOR = 0.08
 MAX_SUGGESTIONS = 3
+# Replies (in messages.yml) that also fit a message the model is unsure about, when its
+# likeliest guess is one of them ("life expectancy with spine mets?": out of scope).
+UNSURE_DECLINES = {"out_of_scope", "medical_advice"}
 
 
 class ActionAnswerTopic(Action):
@@ -105,8 +108,10 @@ class ActionClarifyTopic(Action):
             buttons = [replies.topic_button(t) for t in candidates[:MAX_SUGGESTIONS]]
             buttons.append({"title": replies.text("clarify_none"), "payload": "/help"})
             message = {"text": replies.text("clarify"), "buttons": buttons}
-        else:
-            message = {"text": replies.text("not_understood")}
+        else:  # no topic to offer: if the likeliest guess is a decline, it says more than "didn't understand"
+            ranking = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []]
+            likeliest = next((name for name in ranking if name != "nlu_fallback"), None)
+            message = {"text": replies.text(likeliest if likeliest in UNSURE_DECLINES else "not_understood")}
         replies.send(dispatcher, tracker, [message])
         return []
 

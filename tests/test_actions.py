@@ -192,3 +192,20 @@ def test_a_message_in_another_language_is_told_where_to_get_help_in_it():
     assert "I can only answer in English" in messages[0]["text"] and "solo puedo responder en inglés" in messages[0]["text"]
     assert HOSPITAL.phone in messages[0]["text"]
     assert_ends_with_web_prompt(messages)
+
+
+def test_unsure_with_no_topic_to_offer_gives_the_likeliest_decline_rather_than_not_understood():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "out_of_scope", "confidence": 0.48},
+               {"name": "medical_advice", "confidence": 0.1}, {"name": "ask_surgery", "confidence": 0.02}]
+    tracker = tracker_for("nlu_fallback", "What is the life expectancy with spinal metastases?", ranking=ranking)
+    messages, _ = run(actions.ActionClarifyTopic(), tracker)
+    assert "I can't answer that here" in messages[0]["text"]
+    assert_ends_with_web_prompt(messages)
+
+
+def test_unsure_about_something_vague_says_it_did_not_understand():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "followup_side_effects", "confidence": 0.16},
+               {"name": "out_of_scope", "confidence": 0.14}]
+    messages, _ = run(actions.ActionClarifyTopic(), tracker_for("nlu_fallback", "the doctor mentioned something",
+                                                                   ranking=ranking))
+    assert "didn't understand" in messages[0]["text"]
