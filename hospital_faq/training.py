@@ -19,7 +19,8 @@ from hospital_faq.settings import PROJECT_ROOT
 
 MODELS_DIR = Path(os.environ.get("MODELS_DIR", PROJECT_ROOT / "models"))
 TRAINING_FILES = ["config.yml", "domain.yml", "requirements.lock"]
-# safety.py is left out: its patterns are read at run time, so changing them needs no retraining.
+# safety.py and language.py are left out: the screens read them at run time, so changing
+# them needs no retraining (a restart).
 TRAINING_GLOBS = ["data/*.yml", "hospital_faq/importer.py", "hospital_faq/*_screen.py",
                   "hospital_faq/sentence_*.py", "hospital_faq/linear_classifier.py"]
 
