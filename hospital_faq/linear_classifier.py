@@ -14,7 +14,7 @@ and balances the classes, which weakens the large out-of-scope class; here the
 counts are TF-IDF weighted and the regularisation strength is a setting.
 """
 import logging
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack

@@ -5,7 +5,7 @@ and the classifier rightly says so; but the radiation answer says nothing about 
 effects. Answering it plainly would answer a question that wasn't asked. So the
 assistant first says which part it has no reviewed information on, then gives what
 it does know (see ActionAnswerTopic). The wording is in facts/messages.yml
-(`aspect_not_covered`, `aspects`).
+(`not_covered_aspects`, `what_i_can_tell`).
 """
 import re
 from typing import Optional
