@@ -1,4 +1,6 @@
-"""Custom actions. Each is small: the logic lives in hospital_faq/."""
+"""Custom actions. Each is small: what they answer from, and how replies are composed,
+is in hospital_faq/knowledge/ (the only part of hospital_faq they use). What the NLU
+noticed about a message (an aspect entity, its language) comes with the tracker."""
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
@@ -6,8 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from hospital_faq import language, question_aspects, replies
-from hospital_faq.fact_store import current_store
+from hospital_faq.knowledge import replies
+from hospital_faq.knowledge.fact_store import current_store
 
 # How sure the model must be of a topic before it is offered as "did you mean" (or
 # taken as the subject of a follow-up that has no earlier topic).
@@ -16,6 +18,14 @@ MAX_SUGGESTIONS = 3
 # Replies (in messages.yml) that also fit a message the model is unsure about, when its
 # likeliest guess is one of them ("life expectancy with spine mets?": out of scope).
 UNSURE_DECLINES = {"out_of_scope", "medical_advice"}
+# Set by the NLU (hospital_faq/nlu/question_details.py).
+ASPECT_ENTITY = "aspect"
+LANGUAGE_KEY = "language"
+
+
+def asked_aspect(tracker: Tracker):
+    """The part of a topic the latest message asks about that the answers don't cover, if any."""
+    return next(tracker.get_latest_entity_values(ASPECT_ENTITY), None)
 
 
 class ActionAnswerTopic(Action):
@@ -34,9 +44,8 @@ class ActionAnswerTopic(Action):
             replies.send(dispatcher, tracker, [{"text": replies.text("not_understood")}])
             return []
         # The booking answer is itself the appointment information.
-        prompt = topic.id != replies.BOOKING_TOPIC
-        question = tracker.latest_message.get("text") or ""
-        answer = replies.topic_answer(store, topic, uncovered_aspect=question_aspects.uncovered_aspect(question))
+        prompt = topic.id != store.booking.id
+        answer = replies.topic_answer(store, topic, uncovered_aspect=asked_aspect(tracker))
         if prompt:  # "did this help?" (the content team's report counts the replies)
             answer = replies.with_feedback_request(tracker, answer)
         replies.send(dispatcher, tracker, [answer], prompt)
@@ -50,7 +59,7 @@ class ActionHowToBook(ActionAnswerTopic):
         return "action_how_to_book"
 
     def topic(self, store, tracker: Tracker):
-        return store.get(replies.BOOKING_TOPIC)
+        return store.booking
 
 
 class ActionAnswerFollowUp(Action):
@@ -169,7 +178,7 @@ class ActionOutOfScope(SendMessage):
     action_name, message = "action_out_of_scope", "out_of_scope"
 
     def run(self, dispatcher, tracker: Tracker, domain) -> List[Dict[Text, Any]]:
-        if language.is_english(tracker.latest_message.get("text") or ""):
+        if tracker.latest_message.get(LANGUAGE_KEY) != "other":
             return super().run(dispatcher, tracker, domain)
         replies.send(dispatcher, tracker, [{"text": replies.text("other_language")}])
         return []

@@ -1,12 +1,15 @@
-"""Plain-Python logic of the spinal tumor FAQ assistant.
+"""The spinal tumor FAQ assistant, in the order a message travels:
 
-channel (channels.py) -> NLU (emergency_screen.py, safety.py) -> dialogue (data/)
--> actions/ -> fact store (fact_store.py) -> reply (replies.py)
-Only importer.py, emergency_screen.py and channels.py plug into Rasa itself.
+    channels/   where a message enters and the reply leaves (REST, website chat, Twilio SMS/WhatsApp)
+    nlu/        how it is understood (Rasa components: sentence encoder, classifier, screens, importer)
+    (Rasa's dialogue, data/ and domain.yml, picks the action; the actions are in actions/)
+    knowledge/  what the actions answer from (fact store, messages, hospital details) and the reply composer
+beside it:
+    content/    the content team's tools (validation, spreadsheets, the report)
+    ops/        running and measuring it (training, launcher, readiness, evaluation, benchmark, demo site)
 
-The content team's commands (content.py, `scripts/content`): validation.py (the
-content rules), topics_file.py (editing topics.yml, comments kept), spreadsheet.py
-(CSV export/import), conversations.py (stored conversations: retention, report).
+Imports point one way: channels, nlu and actions use knowledge, never each other;
+content and ops may use all of them; knowledge uses none (tests/test_architecture.py).
 """
 import os
 

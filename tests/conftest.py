@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from hospital_faq.launcher import RunningAssistant
-from hospital_faq.training import ensure_model
+from hospital_faq.ops.launcher import RunningAssistant
+from hospital_faq.ops.training import ensure_model
 
 
 @pytest.fixture(scope="session")

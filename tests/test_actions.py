@@ -5,19 +5,22 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions
-from hospital_faq.fact_store import FactStore
-from hospital_faq.settings import load_hospital
+from hospital_faq.nlu.question_details import question_details
+from hospital_faq.knowledge.fact_store import FactStore
+from hospital_faq.knowledge.hospital import load_hospital
 
 STORE = FactStore.load()
 HOSPITAL = load_hospital()
 
 
 def tracker_for(intent, text="", channel="rest", last_topic=None, ranking=None):
+    """A tracker whose latest message is `text`, understood as `intent`, with what the NLU
+    pipeline notes about it (the aspect entity, the language: nlu/question_details.py)."""
     parse = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.9},
         "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
-        "entities": [],
+        **question_details(text),
     }
     events = [{"event": "user", "text": text, "parse_data": parse, "input_channel": channel}]
     return Tracker("patient-1", {"last_topic": last_topic}, parse, events, False, None, {}, "action_listen")
@@ -156,7 +159,7 @@ def test_help_shows_every_topic_grouped_by_theme():
 
 def test_an_edited_answer_is_used_without_retraining(tmp_path, monkeypatch):
     import shutil
-    from hospital_faq import fact_store
+    from hospital_faq.knowledge import fact_store
 
     facts = tmp_path / "facts"
     shutil.copytree(fact_store.FACTS_DIR, facts)

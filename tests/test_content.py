@@ -11,9 +11,9 @@ import sys
 import pytest
 import yaml
 
-from hospital_faq import content, spreadsheet
-from hospital_faq.fact_store import FACTS_DIR, FactStore
-from hospital_faq.settings import PROJECT_ROOT
+from hospital_faq.content import commands as content, spreadsheet
+from hospital_faq.knowledge.fact_store import FACTS_DIR, FactStore
+from hospital_faq.paths import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -217,14 +217,14 @@ def test_add_saves_nothing_when_stopped(facts, monkeypatch, capsys):
 
 
 def test_the_topics_file_reads_back_the_same_after_a_round_trip(facts):
-    from hospital_faq import topics_file
+    from hospital_faq.content import topics_file
     text = (facts / "topics.yml").read_text(encoding="utf-8")
     assert topics_file.dumps(topics_file.load(facts / "topics.yml")) == text
     assert yaml.safe_load(text)  # and it is plain YAML
 
 
 def test_changing_a_topics_examples_changes_only_those_lines(facts):
-    from hospital_faq import topics_file
+    from hospital_faq.content import topics_file
     text = (facts / "topics.yml").read_text(encoding="utf-8")
     document = topics_file.load(facts / "topics.yml")
     entry = topics_file.entries_by_id(document)["surgery"]

@@ -10,11 +10,14 @@ import time
 
 import pytest
 
-from hospital_faq.launcher import RunningAssistant
-from hospital_faq.settings import PROJECT_ROOT
+from hospital_faq.ops.launcher import RunningAssistant
+from hospital_faq.paths import PROJECT_ROOT
+
+# Starts the Rasa and action servers (or trains): `scripts/test -m "not integration"` skips it.
+pytestmark = pytest.mark.integration
 
 PROJECT_FILES = ["actions", "hospital_faq", "data", "facts", "config.yml", "domain.yml",
-                 "credentials.yml", "endpoints.yml", "hospital.yml", "requirements.lock"]
+                 "credentials.yml", "endpoints.yml", "hospital.yml", "requirements.lock", "pyproject.toml"]
 ANSWER = ("Our Knowledge Center has news and information about spine tumors: blog posts, articles, "
           "videos and more. Your care team can tell you which ones fit your situation.")
 EXAMPLES = [

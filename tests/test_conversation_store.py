@@ -11,9 +11,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from hospital_faq import conversations
-from hospital_faq.launcher import free_port
-from hospital_faq.settings import PROJECT_ROOT
+from hospital_faq.content import report
+from hospital_faq.knowledge.fact_store import comparison_key
+from hospital_faq.ops import conversation_store
+from hospital_faq.ops.launcher import free_port
+from hospital_faq.paths import PROJECT_ROOT
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
 DAY = 86400
@@ -43,7 +45,7 @@ def sqlite_store(tmp_path):
     database = tmp_path / "conversations.db"
     endpoints = write_endpoints(tmp_path / "endpoints.yml",
                                 {"type": "SQL", "dialect": "sqlite", "db": f'"{database}"', "retention_days": 30})
-    return SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(database)), conversations.store_config(endpoints)
+    return SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(database)), conversation_store.store_config(endpoints)
 
 
 CONVERSATIONS = {
@@ -73,7 +75,7 @@ def test_the_report_groups_counts_and_orders_unanswered_questions(sqlite_store):
     now = time.time()
     for sender, events in CONVERSATIONS.items():
         save(store, sender, events(now))
-    result = conversations.report(config, now=now)
+    result = report.report(config, now=now)
     assert [(g.question, g.count) for g in result.unanswered] == [
         ("Where can I PARK??", 2),  # the newest wording; newest group first
         ("blorp zimzam", 1),
@@ -84,7 +86,7 @@ def test_the_report_groups_counts_and_orders_unanswered_questions(sqlite_store):
     assert vars(result.topics["proton_therapy"]) == {"answered": 1, "helpful": 1, "not_helpful": 0}
     assert vars(result.topics["surgery"]) == {"answered": 1, "helpful": 0, "not_helpful": 2}
     assert result.conversations == 3
-    last_week = conversations.report(config, days=7, now=now)
+    last_week = report.report(config, days=7, now=now)
     assert [g.question for g in last_week.unanswered] == ["Where can I PARK??", "blorp zimzam"]
 
 
@@ -94,15 +96,15 @@ def test_conversations_older_than_the_limit_are_deleted(sqlite_store):
     for sender, events in CONVERSATIONS.items():
         save(store, sender, events(now))
     assert config.retention_days == 30
-    assert conversations.purge(config, now=now) == 3  # patient-c's one turn: user, action, listen
-    assert "do you do liver transplants" not in [g.question for g in conversations.report(config, now=now).unanswered]
+    assert conversation_store.purge(config, now=now) == 3  # patient-c's one turn: user, action, listen
+    assert "do you do liver transplants" not in [g.question for g in report.report(config, now=now).unanswered]
     remaining = asyncio.run(store.retrieve_full_tracker("patient-a"))
     assert [e.text for e in remaining.events if isinstance(e, UserUttered)][0] == "where can I park?"
-    assert conversations.purge(config, now=now + 2.5 * DAY + 30 * DAY) > 0  # later, patient-a's first days go too
+    assert conversation_store.purge(config, now=now + 2.5 * DAY + 30 * DAY) > 0  # later, patient-a's first days go too
 
 
 def test_the_report_command_writes_csv_files(sqlite_store, tmp_path, capsys):
-    from hospital_faq import content
+    from hospital_faq.content import commands as content
 
     store, config = sqlite_store
     now = time.time()
@@ -123,7 +125,7 @@ def test_the_report_command_writes_csv_files(sqlite_store, tmp_path, capsys):
 
 
 def test_the_project_keeps_conversations_in_sqlite_for_30_days():
-    config = conversations.store_config()
+    config = conversation_store.store_config()
     assert config.url.get_backend_name() == "sqlite"
     assert config.url.database == str(PROJECT_ROOT / "var" / "conversations.db")
     assert config.retention_days == 30
@@ -132,9 +134,9 @@ def test_the_project_keeps_conversations_in_sqlite_for_30_days():
 def test_an_unreachable_postgresql_server_is_reported_clearly(tmp_path):
     endpoints = write_endpoints(tmp_path / "endpoints.yml", {
         "type": "SQL", "dialect": "postgresql", "url": "127.0.0.1", "port": free_port(), "db": "nothing"})
-    config = conversations.store_config(endpoints)
-    with pytest.raises(conversations.ConversationStoreError) as error:
-        conversations.report(config)
+    config = conversation_store.store_config(endpoints)
+    with pytest.raises(conversation_store.ConversationStoreError) as error:
+        report.report(config)
     assert "Is the PostgreSQL server running" in str(error.value) and "endpoints.yml" in str(error.value)
 
 
@@ -174,8 +176,20 @@ def test_a_conversation_is_stored_in_postgresql_and_read_back(postgres_database,
     endpoints = write_endpoints(tmp_path / "endpoints.yml", {
         "type": "SQL", "dialect": "postgresql", "url": POSTGRES["host"], "port": POSTGRES["port"],
         "db": postgres_database, "retention_days": 30})
-    config = conversations.store_config(endpoints)
-    result = conversations.report(config)
+    config = conversation_store.store_config(endpoints)
+    result = report.report(config)
     assert [(g.question, g.count) for g in result.unanswered] == [("where can I park", 1)]
     assert vars(result.topics["proton_therapy"]) == {"answered": 1, "helpful": 1, "not_helpful": 0}
-    assert conversations.purge(config, now=now + 31 * DAY) == len(events)
+    assert conversation_store.purge(config, now=now + 31 * DAY) == len(events)
+
+
+def test_the_printed_report_cuts_a_long_message_to_a_readable_line(sqlite_store, capsys):
+    store, config = sqlite_store
+    now = time.time()
+    pasted = "my mother has a tumor near her spine and " + "the doctors keep changing the plan " * 150
+    save(store, "patient-e", turn(pasted, "nlu_fallback", ["action_clarify_topic"], now))
+    result = report.report(config, now=now)
+    report.print_report(result, config, None)
+    [line] = [l for l in capsys.readouterr().out.splitlines() if "my mother has a tumor" in l]
+    assert line.endswith("...") and len(line) < 220
+    assert [g.question for g in result.unanswered if g.question.startswith("my mother")] == [pasted.strip()]

@@ -4,9 +4,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import yaml
 
-from hospital_faq.settings import PROJECT_ROOT
+from hospital_faq.paths import PROJECT_ROOT
+
+# Starts the Rasa and action servers (or trains): `scripts/test -m "not integration"` skips it.
+pytestmark = pytest.mark.integration
+
 
 RASA = str(Path(sys.executable).with_name("rasa"))
 

@@ -6,8 +6,8 @@ import pytest
 
 from rasa.shared.nlu.training_data.loading import load_data
 
-from hospital_faq.evaluate import TEST_SET
-from hospital_faq.fact_store import FactStore
+from hospital_faq.ops.evaluate import TEST_SET
+from hospital_faq.knowledge.fact_store import FactStore
 
 
 def normalise(text):

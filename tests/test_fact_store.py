@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hospital_faq.fact_store import FactStore, FactStoreError, FACTS_DIR
-from hospital_faq.settings import PROJECT_ROOT, load_hospital
+from hospital_faq.knowledge.fact_store import FactStore, FactStoreError, FACTS_DIR
+from hospital_faq.knowledge.hospital import load_hospital
+from hospital_faq.paths import PROJECT_ROOT
 
 STORE = FactStore.load()
 SEED_TOPICS = {
@@ -26,7 +27,7 @@ def test_every_treatment_topic_of_the_seed_pages_is_answered():
 
 
 # Quotes word for word in their sources, enough example questions, no example under
-# two topics: those rules live in hospital_faq/validation.py (tests/test_validation.py).
+# two topics: those rules live in hospital_faq/content/validation.py (tests/test_validation.py).
 
 
 def test_the_misspelt_brand_is_corrected():
@@ -69,8 +70,40 @@ def test_a_broken_entry_is_reported_with_its_topic(tmp_path):
 
 def test_an_unknown_placeholder_is_reported(tmp_path):
     entry = {"id": "x", "title": "X", "theme": "T", "answer": "Call {fone}", "source": "medical_treatment",
-             "quotes": ["q"], "examples": ["a"]}
+             "reviewer": "R", "review_date": "2026-11-21", "quotes": ["q"], "related": ["x"], "examples": ["a"]}
     (tmp_path / "sources.yml").write_text((FACTS_DIR / "sources.yml").read_text())
     (tmp_path / "topics.yml").write_text(yaml.safe_dump([entry]))
     with pytest.raises(FactStoreError, match="fone"):
         FactStore.load(tmp_path)
+
+
+def _store_copy(tmp_path):
+    import shutil
+
+    shutil.copytree(FACTS_DIR, tmp_path / "facts")
+    return tmp_path / "facts"
+
+
+def test_the_booking_topic_is_the_one_marked_in_the_store_and_there_must_be_one(tmp_path):
+    assert FactStore.load().booking.id == "appointment"
+    facts = _store_copy(tmp_path)
+    topics = facts / "topics.yml"
+    renamed = topics.read_text().replace("- id: appointment", "- id: booking_help").replace("[appointment", "[booking_help").replace(", appointment]", ", booking_help]")
+    topics.write_text(renamed)
+    assert FactStore.load(facts).booking.id == "booking_help"  # renamed, still the booking topic
+    topics.write_text(renamed.replace("roles: [booking, other_cancers]", "roles: [other_cancers]"))
+    with pytest.raises(FactStoreError, match="no topic has the role 'booking'"):
+        FactStore.load(facts)
+
+
+def test_a_broken_edit_keeps_the_last_good_version_in_use(tmp_path, caplog):
+    import os
+    from hospital_faq.knowledge.fact_store import current_store
+
+    facts = _store_copy(tmp_path)
+    topics = facts / "topics.yml"
+    good = current_store(facts)
+    topics.write_text(topics.read_text() + "\n- id: [broken\n")
+    os.utime(topics, ns=(1, 10**18))  # a different modification time, whatever the file system's clock
+    assert current_store(facts) is good
+    assert "last good version stays in use" in caplog.text

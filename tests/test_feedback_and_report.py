@@ -2,12 +2,19 @@
 real conversations over REST, kept in its SQLite tracker store, then reported."""
 import uuid
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions
-from hospital_faq import conversations
-from hospital_faq.settings import load_hospital
+from hospital_faq.content import report
+from hospital_faq.knowledge.fact_store import comparison_key
+from hospital_faq.ops import conversation_store
+from hospital_faq.knowledge.hospital import load_hospital
+
+# Starts the Rasa and action servers (or trains): `scripts/test -m "not integration"` skips it.
+pytestmark = pytest.mark.integration
+
 
 HOSPITAL = load_hospital()
 PROMPT_BUTTON = {"title": "Make an appointment", "payload": "/ask_appointment"}
@@ -65,8 +72,8 @@ def test_text_channels_ask_for_a_typed_reply_and_keep_the_prompt_last():
 
 
 def counts(assistant):
-    result = conversations.report(conversations.store_config(assistant.endpoints))
-    unanswered = {conversations.normalise(g.question): g for g in result.unanswered}
+    result = report.report(conversation_store.store_config(assistant.endpoints))
+    unanswered = {comparison_key(g.question): g for g in result.unanswered}
     return result, unanswered
 
 
@@ -76,7 +83,7 @@ def test_the_report_counts_what_the_running_assistant_could_not_answer(assistant
     parked = unanswered[parking].count if parking in unanswered else 0
     vague = "the doctor mentioned something"  # as in tests/test_stories.yml: not understood
     puzzled = unanswered[vague].count if vague in unanswered else 0
-    proton = before.topics.get("proton_therapy", conversations.TopicCounts())
+    proton = before.topics.get("proton_therapy", report.TopicCounts())
 
     for message in ["where can I park my car", "Where can I park my car?", "where can I park my car"]:
         assistant.ask(message, new_sender())

@@ -1,7 +1,7 @@
 """Which messages are in English (the assistant answers in English only)."""
 import pytest
 
-from hospital_faq.language import is_english
+from hospital_faq.nlu.language import is_english
 
 
 @pytest.mark.parametrize("text", [

@@ -7,8 +7,8 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from hospital_faq.linear_classifier import LinearIntentClassifier
-from hospital_faq.sentence_featurizer import SentenceEmbeddingFeaturizer
+from hospital_faq.nlu.linear_classifier import LinearIntentClassifier
+from hospital_faq.nlu.sentence_featurizer import SentenceEmbeddingFeaturizer
 
 EXAMPLES = {
     "ask_intrathecal_chemo": ["what is intrathecal chemotherapy", "intrathecal chemo for spinal tumors",

@@ -1,5 +1,5 @@
 """The opt-out file: survives restarts, holds no phone numbers."""
-from hospital_faq.opt_outs import OptOuts
+from hospital_faq.channels.twilio.opt_outs import OptOuts
 
 NUMBER = "+12025550123"
 

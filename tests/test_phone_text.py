@@ -1,8 +1,8 @@
 """Replies written for a phone, and the words a phone can send: no server needed."""
 import pytest
 
-from hospital_faq import phone_text
-from hospital_faq.twilio_channel import keyword
+from hospital_faq.channels.twilio import phone_text
+from hospital_faq.channels.twilio.keywords import keyword
 
 HINT = "Reply with a number."
 

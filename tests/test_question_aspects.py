@@ -1,7 +1,7 @@
 """Which questions ask for something the topic answers don't cover."""
 import pytest
 
-from hospital_faq.question_aspects import uncovered_aspect
+from hospital_faq.nlu.question_aspects import uncovered_aspect
 
 
 @pytest.mark.parametrize("text, aspect", [

@@ -3,8 +3,11 @@ import uuid
 
 import pytest
 
-from hospital_faq.fact_store import FactStore
-from hospital_faq.settings import load_hospital
+from hospital_faq.knowledge.fact_store import FactStore
+from hospital_faq.knowledge.hospital import load_hospital
+
+# Starts the Rasa and action servers (or trains): `scripts/test -m "not integration"` skips it.
+pytestmark = pytest.mark.integration
 
 STORE = FactStore.load()
 HOSPITAL = load_hospital()

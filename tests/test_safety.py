@@ -1,7 +1,7 @@
 """The deterministic emergency screen: symptoms described now reach "call 911"."""
 import pytest
 
-from hospital_faq.safety import describes_emergency
+from hospital_faq.nlu.emergency_patterns import describes_emergency
 
 
 @pytest.mark.parametrize("text", [

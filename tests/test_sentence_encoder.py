@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from hospital_faq.sentence_encoder import load_encoder
+from hospital_faq.nlu.sentence_encoder import load_encoder
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +36,30 @@ def test_one_vector_per_word_even_for_emoji_and_batches(encoder):
         assert np.linalg.norm(sentence) == pytest.approx(1.0, abs=1e-4)
     alone = encoder.encode_words([texts[0]])[0]
     assert np.allclose(alone[0], batched[0][0], atol=1e-5)
+
+
+def test_other_weights_change_rasas_training_fingerprint_of_the_featurizer(tmp_path):
+    """Rasa caches each trained component by a fingerprint of its class's code and settings.
+    The encoder's weights and code are not in it by themselves: the featurizer adds them, so
+    other weights recompute the features and retrain the classifier instead of reusing it."""
+    import shutil
+
+    from rasa.engine.training.fingerprinting import calculate_fingerprint_key
+
+    from hospital_faq.nlu.sentence_encoder import DEFAULT_MODEL_DIR
+    from hospital_faq.nlu.sentence_featurizer import SentenceEmbeddingFeaturizer
+
+    copy = tmp_path / "model"
+    copy.mkdir()
+    for name in ("config.json", "tokenizer.json"):
+        shutil.copy(DEFAULT_MODEL_DIR / name, copy / name)
+    (copy / "model.safetensors").write_bytes(b"weights, version 1")
+
+    def key():
+        config = {**SentenceEmbeddingFeaturizer.get_default_config(), "model_dir": str(copy)}
+        return calculate_fingerprint_key(SentenceEmbeddingFeaturizer, config, {})
+
+    before = key()
+    assert key() == before
+    (copy / "model.safetensors").write_bytes(b"weights, version 2")
+    assert key() != before

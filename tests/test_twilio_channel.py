@@ -18,11 +18,16 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from hospital_faq import phone_text, replies
-from hospital_faq.fact_store import FactStore
-from hospital_faq.launcher import RunningAssistant
-from hospital_faq.settings import load_hospital
-from hospital_faq.twilio_channel import TwilioApi, TwilioSettings
+from hospital_faq.channels.twilio import phone_text
+from hospital_faq.knowledge import replies
+from hospital_faq.knowledge.fact_store import FactStore
+from hospital_faq.ops.launcher import RunningAssistant
+from hospital_faq.knowledge.hospital import load_hospital
+from hospital_faq.channels.twilio.channel import TwilioSettings
+from hospital_faq.channels.twilio.sending import TwilioApi
+
+# Starts the Rasa and action servers (or trains): `scripts/test -m "not integration"` skips it.
+pytestmark = pytest.mark.integration
 
 STORE = FactStore.load()
 HOSPITAL = load_hospital()

@@ -1,4 +1,4 @@
-"""The content rules (hospital_faq/validation.py): the real fact store breaks none of
+"""The content rules (hospital_faq/content/validation.py): the real fact store breaks none of
 them, and each rule fires, naming the topic and the fix, on a crafted bad entry."""
 import copy
 import datetime
@@ -7,9 +7,9 @@ import warnings
 import pytest
 import yaml
 
-from hospital_faq import validation
-from hospital_faq.fact_store import FACTS_DIR
-from hospital_faq.validation import Problem, reading_grade, validate, validate_entries
+from hospital_faq.content import validation
+from hospital_faq.content.validation import Problem, reading_grade, validate, validate_entries
+from hospital_faq.paths import FACTS_DIR, PROJECT_ROOT
 
 TODAY = datetime.date(2026, 11, 21)
 ENTRIES = yaml.safe_load((FACTS_DIR / "topics.yml").read_text(encoding="utf-8"))
@@ -191,3 +191,35 @@ def test_problems_read_as_sentences():
 ])
 def test_the_reading_grade_orders_texts_sensibly(text, low, high):
     assert low <= reading_grade(text) <= high
+
+
+def test_a_role_with_no_topic_is_said_clearly():
+    """Renaming or deleting the booking topic must not silently break booking."""
+    problem = only(problems_with(lambda entries: topic(entries, "appointment").update(roles=["other_cancers"])))
+    assert "no topic has the role 'booking'" in problem.message and "roles: [booking]" in problem.message
+
+
+def test_an_unknown_role_suggests_the_right_one():
+    problem = only(problems_with(add(dict(GOOD, roles=["bookng"]))))
+    assert problem.field == "roles" and "Did you mean 'booking'?" in problem.message
+
+
+@pytest.mark.parametrize("name, broken", [
+    ("messages.yml", "greeting: Hello {hospital}\n"),
+    ("messages.yml", "greeting: [unclosed\n"),
+    ("hospital.yml", "name: Example Hospital\n"),
+])
+def test_a_broken_messages_or_hospital_file_is_an_error_that_says_the_last_good_version_stays(tmp_path, monkeypatch, name, broken):
+    import shutil
+
+    facts = tmp_path / "facts"
+    shutil.copytree(FACTS_DIR, facts)
+    hospital = tmp_path / "hospital.yml"
+    shutil.copy(PROJECT_ROOT / "hospital.yml", hospital)
+    monkeypatch.setenv("HOSPITAL_CONFIG", str(hospital))
+    target = hospital if name == "hospital.yml" else facts / name
+    if name == "messages.yml":
+        broken = target.read_text().replace("greeting: >-", "old_greeting: >-") + broken
+    target.write_text(broken)
+    [problem] = [p for p in validate(facts, TODAY) if p.is_error]
+    assert name in str(problem) and "keeps using the last version that worked" in problem.message

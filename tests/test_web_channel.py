@@ -1,4 +1,4 @@
-"""The website chat's socket.io channel (hospital_faq/web_channel.py), spoken to by a Python client.
+"""The website chat's socket.io channel (hospital_faq/channels/web_chat.py), spoken to by a Python client.
 
 The assistant fixture runs with the project's credentials.yml, so these tests also
 check its defaults: the demo page's origin is allowed, others are refused.
@@ -10,8 +10,11 @@ import uuid
 import pytest
 import socketio
 
-from hospital_faq.settings import load_hospital
-from hospital_faq.web_channel import DEMO_ORIGINS, ORIGINS_VARIABLE, allowed_origins
+from hospital_faq.knowledge.hospital import load_hospital
+from hospital_faq.channels.web_chat import DEMO_ORIGINS, ORIGINS_VARIABLE, allowed_origins
+
+# Starts the Rasa and action servers (or trains): `scripts/test -m "not integration"` skips it.
+pytestmark = pytest.mark.integration
 
 HOSPITAL = load_hospital()
 

@@ -1,7 +1,7 @@
 """The website chat in a real browser, as a patient uses it.
 
 Debian's Chromium, headless, driven by Playwright, opens the demo hospital page
-(hospital_faq/demo_site.py) served next to a running assistant whose socket.io
+(hospital_faq/ops/demo_site.py) served next to a running assistant whose socket.io
 channel accepts that page's origin; all on free ports. Screenshots of the desktop
 and phone layouts go to tests/artifacts/. scripts/setup-browser installs Chromium
 and axe-core (scripts/test runs it).
@@ -16,10 +16,14 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect, sync_playwright
 
-from hospital_faq.demo_site import DemoHandler, DemoSite
-from hospital_faq.launcher import RunningAssistant, free_port
-from hospital_faq.settings import PROJECT_ROOT, load_hospital
-from hospital_faq.web_channel import ORIGINS_VARIABLE
+from hospital_faq.ops.demo_site import DemoHandler, DemoSite
+from hospital_faq.ops.launcher import RunningAssistant, free_port
+from hospital_faq.knowledge.hospital import load_hospital
+from hospital_faq.paths import PROJECT_ROOT
+from hospital_faq.channels.web_chat import ORIGINS_VARIABLE
+
+# Starts the Rasa and action servers (or trains): `scripts/test -m "not integration"` skips it.
+pytestmark = pytest.mark.integration
 
 HOSPITAL = load_hospital()
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -1,0 +1,61 @@
+"""A Rasa NLU component that keeps the assistant to the question it was asked.
+
+The fact store is about spinal tumors. "How often is Keytruda given for lung
+cancer?" shares its drug name with a topic, and the classifier would answer it with
+the spinal-tumor fact about Keytruda: a true sentence, but not an answer to the
+question. When a message is about another cancer or another condition and says
+nothing about the spine, the brain or cancer spreading, this screen turns a topic
+prediction into "out of scope", so the person is told what the assistant covers and
+where to ask instead. A message not written in English is out of scope too (see
+language.py). It runs after the classifier and before the emergency screen, which
+still has the last word.
+"""
+import re
+from typing import Optional
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+from hospital_faq.knowledge.fact_store import OTHER_CANCERS, current_store, topic_id_of
+from hospital_faq.nlu.intent_screen import IntentScreen
+from hospital_faq.nlu.language import is_english
+
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+
+_OTHER_CONDITION = re.compile(
+    r"\b(?:(?:lung|breast|prostate|skin|throat|colon|colorectal|bowel|ovarian|cervical|"
+    r"pancreatic|stomach|liver|bladder|testicular|thyroid|head and neck|oral|uterine)\s+cancers?"
+    r"|leukemia|leukaemia|arthritis|psoriasis|lupus|crohn'?s|asthma|copd|eczema|allerg\w*|hay fever|"
+    r"heartburn|reflux|ulcers?|pregnan\w*|ectopic|herniated|slipped disc|bulging disc|sciatica|"
+    r"meningitis|migraines?|diabetes)\b",
+    re.IGNORECASE,
+)
+# Words that tie a message to this assistant's subject after all.
+_SPINE_CONTEXT = re.compile(
+    r"\b(?:spin\w*|vertebr\w*|backbone|back|neck|cord|csf|cns|brain|bones?|spread\w*|metasta\w*|mets|"
+    r"tumou?rs?|lesions?|mass"
+    r"|[ctl]\d{1,2}|s[1-5])\b",  # a vertebra by its level: C5, T10, L4, S1
+    re.IGNORECASE,
+)
+
+
+def about_something_else(text: str) -> bool:
+    """True when the message names another cancer or condition and nothing of the spine."""
+    return bool(_OTHER_CONDITION.search(text or "")) and not _SPINE_CONTEXT.search(text or "")
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class ScopeScreen(IntentScreen):
+    def replacement(self, predicted: str, text: str) -> Optional[str]:
+        if not is_english(text):  # answered with where to get help in another language
+            return OUT_OF_SCOPE_INTENT
+        topic = topic_id_of(predicted)
+        if topic and about_something_else(text) and topic not in exempt_topics():
+            return OUT_OF_SCOPE_INTENT
+        return None
+
+
+def exempt_topics() -> set:
+    """Topics where naming another cancer is part of the question, marked in the fact store
+    with the role "other_cancers": those about the hospital rather than a treatment, and the
+    drugs whose subject is a cancer that spreads to the spine (ALK inhibitors: lung cancer)."""
+    return {topic.id for topic in current_store().with_role(OTHER_CANCERS)}
