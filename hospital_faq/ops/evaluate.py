@@ -1,20 +1,30 @@
 """How well the assistant understands patients' messages, in numbers.
 
     python -m hospital_faq.ops.evaluate                       # the held-out test set
+    python -m hospital_faq.ops.evaluate --test-set FILE       # another set
+    python -m hospital_faq.ops.evaluate --all                 # every set in tests/evaluation/, one table
     python -m hospital_faq.ops.evaluate --cross-validation 5  # k-fold on the training data
 
-The first trains a model on the training data when none matches it, then runs
-every message of tests/evaluation/test_set.yml through the full NLU pipeline
-(classifier, emergency screen, fallback) exactly as the running assistant does.
-It prints per-topic precision / recall / F1, the most confused pairs, and the
-safety figures below; writes them to results/evaluation.json and draws
-results/evaluation_confusion_matrix.png (cross_validation.* for --cross-validation).
+It trains a model on the training data when none matches it, then runs every message
+of an evaluation set through the full NLU pipeline (classifier, drug, scope, urgent and
+emergency screens, fallback) exactly as the running assistant does. It prints
+per-intent precision / recall / F1, the most confused pairs, and the figures below;
+writes them to results/evaluation.json (evaluation_<set>.json for another set,
+evaluation_all.json for --all, cross_validation.json) and draws the confusion matrix
+beside it. Labels: ask_<topic id>, out_of_scope, emergency, urgent, medical_advice (and
+the conversational intents of data/nlu.yml).
 
 - topic accuracy:            topic questions answered with the right topic
 - in-scope sent to fallback: topic questions answered with "did you mean...?"
-- out-of-scope answered with a treatment fact (lower is better), and its complement,
-  out-of-scope rejection
+- wrong topic:               topic questions answered with another topic's fact
+- out-of-scope answered with a fact: out-of-scope messages answered with a topic's fact
+- confident wrong answers:   the last two together, over topic and out-of-scope messages
 - emergency recall:          emergency messages that got "call 911"
+- urgent recall:             urgent messages that got "call your care team today" or the
+                             higher level, "call 911" (a doubt goes to the higher level;
+                             urgent_sent_to_emergency says how often that happened)
+- advice declined:           personal questions that got "I can't advise on your own care"
+- safety false alarms:       other messages that got the urgent or emergency reply
 """
 import argparse
 import asyncio
@@ -36,10 +46,17 @@ RESULTS_DIR = PROJECT_ROOT / "results"
 FALLBACK = "nlu_fallback"
 TARGETS = {  # name: (target, higher is better)
     "topic_accuracy": (0.95, True),
-    "out_of_scope_answered_with_fact": (0.03, False),
+    "confident_wrong_answers": (0.01, False),
     "emergency_recall": (1.0, True),
+    "urgent_recall": (0.95, True),
+    "advice_declined": (0.95, True),
     "in_scope_sent_to_fallback": (0.03, False),
 }
+SAFETY = ("emergency", "urgent")
+# The figures of the --all table, in its order.
+TABLE = ["messages", "topic_accuracy", "in_scope_sent_to_fallback", "in_scope_wrong_topic",
+         "out_of_scope_answered_with_fact", "confident_wrong_answers", "emergency_recall", "urgent_recall",
+         "urgent_sent_to_emergency", "advice_declined", "safety_false_alarms"]
 
 
 
@@ -119,18 +136,24 @@ def score(predictions: List[Prediction]) -> Dict:
     }
     confused = Counter((p.expected, p.predicted) for p in predictions if p.expected != p.predicted)
     out_of_scope_answered = share(predictions, lambda e: e == "out_of_scope", lambda e, p: is_topic(p))
+    answerable = [p for p in predictions if is_topic(p.expected) or p.expected == "out_of_scope"]
+    confidently_wrong = [p for p in answerable if is_topic(p.predicted) and p.predicted != p.expected]
     summary = {
         "topic_accuracy": share(predictions, is_topic, lambda e, p: e == p),
         "in_scope_sent_to_fallback": share(predictions, is_topic, lambda e, p: p == FALLBACK),
         "in_scope_wrong_topic": share(predictions, is_topic, lambda e, p: p != e and is_topic(p)),
         "out_of_scope_answered_with_fact": out_of_scope_answered,
         "out_of_scope_rejection": 1 - out_of_scope_answered,
+        "confident_wrong_answers": len(confidently_wrong) / len(answerable) if answerable else float("nan"),
         "emergency_recall": share(predictions, lambda e: e == "emergency", lambda e, p: p == "emergency"),
-        "medical_advice_recall": share(predictions, lambda e: e == "medical_advice", lambda e, p: p == e),
+        "urgent_recall": share(predictions, lambda e: e == "urgent", lambda e, p: p in SAFETY),
+        "urgent_sent_to_emergency": share(predictions, lambda e: e == "urgent", lambda e, p: p == "emergency"),
+        "advice_declined": share(predictions, lambda e: e == "medical_advice", lambda e, p: p == e),
+        "safety_false_alarms": share(predictions, lambda e: e not in SAFETY, lambda e, p: p in SAFETY),
         "messages": len(predictions),
     }
     return {
-        "summary": {k: round(v, 4) if isinstance(v, float) else v for k, v in summary.items()},
+        "summary": {k: (None if v != v else round(v, 4)) if isinstance(v, float) else v for k, v in summary.items()},
         "per_intent": per_intent,
         "most_confused": [
             {"expected": e, "predicted": p, "count": n} for (e, p), n in confused.most_common(15)
@@ -153,7 +176,9 @@ def print_report(report: Dict, title: str) -> None:
     print()
     summary = report["summary"]
     for name, value in summary.items():
-        if name in TARGETS:
+        if value is None:
+            print(f"{name:34} {'-':>7}   (no such messages in this set)")
+        elif name in TARGETS:
             target, higher = TARGETS[name]
             met = value >= target if higher else value <= target
             print(f"{name:34} {value:7.1%}   target {'>=' if higher else '<='} {target:.0%}  {'OK' if met else 'MISSED'}")
@@ -221,30 +246,13 @@ def yaml_config() -> Dict:
     return yaml.safe_load((PROJECT_ROOT / "config.yml").read_text())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="Scores how well the assistant understands messages.")
-    parser.add_argument("--cross-validation", type=int, metavar="K", help="k-fold cross-validation on the training data")
-    parser.add_argument("--test-set", default=str(TEST_SET),
-                        help="the messages to score (default: the held-out test set; the dev_*.yml sets "
-                             "beside it were used while tuning)")
-    parser.add_argument("--out", default=str(RESULTS_DIR), help="folder for the JSON and the picture")
-    args = parser.parse_args()
-    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
-    logging.disable(logging.WARNING)
+def evaluate_set(model: Path, test_set: Path, out: Path, name: str, title: str) -> Dict:
+    """Scores one evaluation set; prints the report and writes <name>.json and its picture."""
+    predictions = predict(model, load_messages(test_set))
+    return write_report(predictions, out, name, title)
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    if args.cross_validation:
-        predictions = cross_validation_predictions(args.cross_validation)
-        name, title = "cross_validation", f"{args.cross_validation}-fold cross-validation on the training data"
-    else:
-        from hospital_faq.ops.training import ensure_model
 
-        model = ensure_model()
-        predictions = predict(model, load_messages(Path(args.test_set)))
-        test_set = Path(args.test_set)
-        name = "evaluation" if test_set.resolve() == TEST_SET.resolve() else f"evaluation_{test_set.stem}"
-        title = f"Evaluation set {test_set.name}, model {model.name}"
+def write_report(predictions: List[Prediction], out: Path, name: str, title: str) -> Dict:
     report = score(predictions)
     fallback = next(c for c in yaml_config()["pipeline"] if c["name"] == "FallbackClassifier")
     report["threshold_sweep"] = threshold_sweep(predictions, fallback.get("ambiguity_threshold", 0.1))
@@ -257,6 +265,68 @@ def main() -> None:
     (out / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
     confusion_picture(predictions, out / f"{name}_confusion_matrix.png")
     print(f"\nwritten: {out / (name + '.json')}, {out / (name + '_confusion_matrix.png')}")
+    return report
+
+
+def report_name(test_set: Path) -> str:
+    return "evaluation" if test_set.resolve() == TEST_SET.resolve() else f"evaluation_{test_set.stem}"
+
+
+def print_table(summaries: Dict[str, Dict]) -> None:
+    """Every set side by side: one column per set, one row per figure, with its target."""
+    sets = list(summaries)
+    width = max(12, *(len(s) for s in sets)) + 1
+    print("\n" + f"{'':34}" + "".join(f"{s:>{width}}" for s in sets) + "   target")
+    for figure in TABLE:
+        cells = []
+        for s in sets:
+            value = summaries[s].get(figure)
+            cells.append("-" if value is None else f"{value}" if isinstance(value, int) else f"{value:.1%}")
+        target = ""
+        if figure in TARGETS:
+            goal, higher = TARGETS[figure]
+            met = all(summaries[s].get(figure) is None or
+                      (summaries[s][figure] >= goal if higher else summaries[s][figure] <= goal) for s in sets)
+            target = f"{'>=' if higher else '<='} {goal:.0%} {'OK' if met else 'MISSED'}"
+        print(f"{figure:34}" + "".join(f"{c:>{width}}" for c in cells) + f"   {target}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Scores how well the assistant understands messages.")
+    parser.add_argument("--cross-validation", type=int, metavar="K", help="k-fold cross-validation on the training data")
+    parser.add_argument("--test-set", default=str(TEST_SET),
+                        help="the messages to score (default: the held-out test set; the dev_*.yml sets "
+                             "beside it were used while tuning)")
+    parser.add_argument("--all", action="store_true",
+                        help=f"score every set in {TEST_SET.parent.relative_to(PROJECT_ROOT)}/ and print one table")
+    parser.add_argument("--out", default=str(RESULTS_DIR), help="folder for the JSON and the picture")
+    args = parser.parse_args()
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    logging.disable(logging.WARNING)
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.cross_validation:
+        predictions = cross_validation_predictions(args.cross_validation)
+        write_report(predictions, out, "cross_validation",
+                     f"{args.cross_validation}-fold cross-validation on the training data")
+        return
+    from hospital_faq.ops.training import ensure_model
+
+    model = ensure_model()
+    if not args.all:
+        test_set = Path(args.test_set)
+        evaluate_set(model, test_set, out, report_name(test_set), f"Evaluation set {test_set.name}, model {model.name}")
+        return
+    summaries = {}
+    for test_set in sorted(TEST_SET.parent.glob("*.yml")):
+        report = evaluate_set(model, test_set, out, report_name(test_set), f"Evaluation set {test_set.name}, model {model.name}")
+        summaries[test_set.stem] = report["summary"]
+    print_table(summaries)
+    all_file = out / "evaluation_all.json"
+    all_file.write_text(json.dumps({"model": model.name, "targets": {k: v[0] for k, v in TARGETS.items()},
+                                    "sets": summaries}, indent=2) + "\n")
+    print(f"\nwritten: {all_file}")
 
 
 if __name__ == "__main__":
