@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from hospital_faq.knowledge import replies
+from hospital_faq.knowledge.drugs import Mention, current_drugs
 from hospital_faq.knowledge.fact_store import current_store
 
 # How sure the model must be of a topic before it is offered as "did you mean" (or
@@ -20,12 +21,27 @@ MAX_SUGGESTIONS = 3
 UNSURE_DECLINES = {"out_of_scope", "medical_advice"}
 # Set by the NLU (hospital_faq/nlu/question_details.py).
 ASPECT_ENTITY = "aspect"
+DRUG_ENTITY = "drug"
 LANGUAGE_KEY = "language"
 
 
 def asked_aspect(tracker: Tracker):
     """The part of a topic the latest message asks about that the answers don't cover, if any."""
     return next(tracker.get_latest_entity_values(ASPECT_ENTITY), None)
+
+
+def named_drugs(tracker: Tracker) -> List[Mention]:
+    """The drugs the latest message names (the `drug` entities), with the words used for each."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    drugs = current_drugs()
+    mentions = []
+    for entity in message.get("entities") or []:
+        drug = drugs.get(entity.get("value")) if entity.get("entity") == DRUG_ENTITY else None
+        if drug:
+            start, end = entity.get("start") or 0, entity.get("end") or 0
+            mentions.append(Mention(drug, start, end, text[start:end] or drug.generic))
+    return mentions
 
 
 class ActionAnswerTopic(Action):
@@ -45,7 +61,8 @@ class ActionAnswerTopic(Action):
             return []
         # The booking answer is itself the appointment information.
         prompt = topic.id != store.booking.id
-        answer = replies.topic_answer(store, topic, uncovered_aspect=asked_aspect(tracker))
+        answer = replies.topic_answer(store, topic, uncovered_aspect=asked_aspect(tracker),
+                                      named_drugs=named_drugs(tracker))
         if prompt:  # "did this help?" (the content team's report counts the replies)
             answer = replies.with_feedback_request(tracker, answer)
         replies.send(dispatcher, tracker, [answer], prompt)
@@ -116,7 +133,7 @@ class ActionClarifyTopic(Action):
         if candidates:
             buttons = [replies.topic_button(t) for t in candidates[:MAX_SUGGESTIONS]]
             buttons.append({"title": replies.text("clarify_none"), "payload": "/help"})
-            message = {"text": replies.text("clarify"), "buttons": buttons}
+            message = {"text": replies.clarify_text(asked_aspect(tracker)), "buttons": buttons}
         else:  # no topic to offer: if the likeliest guess is a decline, it says more than "didn't understand"
             ranking = [r.get("name") for r in tracker.latest_message.get("intent_ranking") or []]
             likeliest = next((name for name in ranking if name != "nlu_fallback"), None)
@@ -195,6 +212,11 @@ class ActionExplainBot(SendMessage):
 class ActionEmergency(SendMessage):
     # Nothing may distract from "call 911 now": no appointment prompt here.
     action_name, message, appointment_prompt = "action_emergency", "emergency", False
+
+
+class ActionUrgent(SendMessage):
+    # "Call your care team today": nothing may compete with it, so no appointment prompt.
+    action_name, message, appointment_prompt = "action_urgent", "urgent", False
 
 
 class ActionGreet(SendMessage):

@@ -40,7 +40,7 @@ def assert_ends_with_web_prompt(messages):
 
 @pytest.mark.parametrize("topic", [t for t in STORE.topics if t.id != "appointment"], ids=lambda t: t.id)
 def test_each_topic_is_answered_from_the_store_then_the_appointment_prompt(topic):
-    messages, events = run(actions.ActionAnswerTopic(), tracker_for(topic.intent, topic.examples[0]))
+    messages, events = run(actions.ActionAnswerTopic(), tracker_for(topic.intent, topic.title))
     answer = messages[0]["text"]
     assert answer.startswith(topic.answer.format(**HOSPITAL.template_values()))
     assert "Source:" in answer and STORE.sources[topic.sources[0]].title in answer
@@ -212,3 +212,35 @@ def test_unsure_about_something_vague_says_it_did_not_understand():
     messages, _ = run(actions.ActionClarifyTopic(), tracker_for("nlu_fallback", "the doctor mentioned something",
                                                                    ranking=ranking))
     assert "didn't understand" in messages[0]["text"]
+
+
+def test_urgent_says_call_the_care_team_today_with_the_after_hours_number_and_nothing_else():
+    for channel in ("rest", "twilio"):
+        messages, events = run(actions.ActionUrgent(), tracker_for("urgent", "his legs got weaker all week", channel))
+        assert len(messages) == 1 and not messages[0].get("buttons") and events == []
+        text = messages[0]["text"]
+        assert "care team today" in text and HOSPITAL.after_hours_phone in text
+        assert f"call {HOSPITAL.emergency_number} now" in text  # if it becomes sudden or severe
+
+
+def test_the_urgent_reply_fits_one_text_message():
+    from hospital_faq.channels.twilio import phone_text
+
+    messages, _ = run(actions.ActionUrgent(), tracker_for("urgent", "worse every day", "twilio"))
+    texted = phone_text.plain(messages[0]["text"])
+    assert len(texted) <= 1600 and phone_text.segments(texted) <= 4
+
+
+def test_an_answer_names_the_class_of_a_drug_the_pages_do_not_name():
+    messages, _ = run(actions.ActionAnswerTopic(), tracker_for("ask_alk_inhibitors", "what is Lorbrena?"))
+    assert messages[0]["text"].startswith("Lorbrena (lorlatinib) is an ALK inhibitor. ALK inhibitors are")
+    assert_ends_with_web_prompt(messages)
+
+
+def test_unsure_about_an_aspect_question_says_first_what_the_pages_do_not_cover():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_corticosteroids", "confidence": 0.3},
+               {"name": "ask_surgery", "confidence": 0.2}]
+    messages, _ = run(actions.ActionClarifyTopic(),
+                      tracker_for("nlu_fallback", "usual dose of dex after the op", ranking=ranking))
+    assert messages[0]["text"].startswith("I don't have reviewed information on doses.")
+    assert messages[0]["text"].endswith("Did you mean one of these?")

@@ -57,7 +57,7 @@ def test_hospital_details_live_only_in_hospital_yml():
         if name == "hospital.yml" or not name.endswith((".py", ".yml", ".md", ".html", ".js")):
             continue
         text = (PROJECT_ROOT / name).read_text(encoding="utf-8")
-        for value in (hospital.phone, hospital.appointment_url):
+        for value in (hospital.phone, hospital.appointment_url, hospital.after_hours_phone):
             assert value not in text, f"{name} repeats {value!r}: use the placeholder instead"
 
 

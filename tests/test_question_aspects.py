@@ -19,6 +19,16 @@ from hospital_faq.nlu.question_aspects import uncovered_aspect
     ("how long does it take to recover from spine surgery", "schedule"),
     ("how often is intrathecal chemo given", "schedule"),
     ("how many sessions of SBRT will I need", "schedule"),
+    ("how long does immunotherapy last", "schedule"),
+    ("what is the outlook for spinal metastases on targeted therapy", "outcomes"),
+    ("prognosis with ALK positive lung cancer in the spine", "outcomes"),
+    ("does proton therapy work for everyone", "outcomes"),
+    ("does lorlatinib work for everyone", "outcomes"),
+    ("is chemo a cure for spinal tumors", "outcomes"),
+    ("what's the usual dose of dexamethasone", "dosage"),
+    ("dosage of tucatinib", "dosage"),
+    ("how many mg of decadron do people take", "dosage"),
+    ("how much radiation do they give for spine mets", "dosage"),
 ])
 def test_questions_about_an_uncovered_aspect(text, aspect):
     assert uncovered_aspect(text) == aspect
@@ -36,6 +46,11 @@ def test_questions_about_an_uncovered_aspect(text, aspect):
     "the doctor wants to give me high dose chemo through a vein",
     "radiation to relieve spinal cord compression caused by a tumor",
     "how can I lower my risk of cancer",
+    "what is high dose IV chemo",
+    "how well do targeted therapies work for spinal tumors",
+    "why do they give such a big dose of chemo through the vein",
+    "how do targeted therapies block cancer survival pathways",
+    "I'd like to talk to someone who survived a spinal tumor",
     "",
 ])
 def test_questions_the_answers_cover(text):

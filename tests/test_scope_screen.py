@@ -61,3 +61,38 @@ def test_the_exempt_topics_are_the_ones_marked_in_the_fact_store():
     """Marked there with roles: [other_cancers], not named in code: renaming a topic keeps it exempt."""
     assert exempt_topics() == {t.id for t in FactStore.load().topics if "other_cancers" in t.roles}
     assert {"appointment", "alk_inhibitors", "her2_blockers"} <= exempt_topics()
+
+
+@pytest.mark.parametrize("text", [
+    "what should we do about my father's pancreatic cancer",
+    "my mom has bladder cancer, is chemo the right treatment for her",
+    "should my husband have surgery for his stomach cancer",
+    "is immunotherapy a good idea for my mother's ovarian cancer",
+    "how long does my dad have with pancreatic cancer",
+])
+def test_a_personal_question_about_another_disease_is_declined_as_personal(text):
+    for predicted in ("ask_chemotherapy", "out_of_scope"):
+        [message] = ScopeScreen().process([_classified(text, predicted)])
+        assert message.get("intent")["name"] == "medical_advice", (text, predicted)
+
+
+@pytest.mark.parametrize("text, predicted, expected", [
+    ("is keytruda used for stage 3 lung cancer", "ask_checkpoint_inhibitors", "out_of_scope"),  # a question, not advice
+    ("should I bring my insurance card", "out_of_scope", "out_of_scope"),  # personal, but not about health
+    ("what are proton pump inhibitors", "ask_proton_therapy", "out_of_scope"),  # a word of a topic in another thing
+    ("can I take omeprazole with my proton therapy", "ask_proton_therapy", "medical_advice"),
+    ("cortisone shot in my knee", "ask_corticosteroids", "out_of_scope"),
+    ("should my dad have proton therapy for his spine tumor", "medical_advice", "medical_advice"),
+])
+def test_near_misses_and_plain_questions_keep_their_kind_of_reply(text, predicted, expected):
+    [message] = ScopeScreen().process([_classified(text, predicted)])
+    assert message.get("intent")["name"] == expected
+
+
+def test_a_guess_between_a_topic_and_a_personal_question_is_declined_as_personal():
+    message = Message.build(text="should my dad keep taking his Tafinlar")
+    ranking = [{"name": "ask_braf_mek_inhibitors", "confidence": 0.45}, {"name": "medical_advice", "confidence": 0.4}]
+    message.set("intent", ranking[0], add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
+    [screened] = ScopeScreen().process([message])
+    assert screened.get("intent") == {"name": "medical_advice", "confidence": 1.0}

@@ -221,5 +221,14 @@ def test_a_broken_messages_or_hospital_file_is_an_error_that_says_the_last_good_
     if name == "messages.yml":
         broken = target.read_text().replace("greeting: >-", "old_greeting: >-") + broken
     target.write_text(broken)
-    [problem] = [p for p in validate(facts, TODAY) if p.is_error]
+    [problem] = [p for p in validate(facts, datetime.date.today()) if p.is_error]
     assert name in str(problem) and "keeps using the last version that worked" in problem.message
+
+
+def test_answers_are_written_for_patients_median_grade_7_5_none_above_9():
+    """Patient materials aim for US grade 6-8 (issue 16's target: median at most 7.5, none above 9)."""
+    import statistics
+
+    grades = validation.reading_levels()
+    assert statistics.median(grades.values()) <= 7.5
+    assert {topic: grade for topic, grade in grades.items() if grade > 9} == {}

@@ -2,6 +2,7 @@
 
     scripts/content add                      add a topic: asks for each field
     scripts/content validate                 check topics.yml: errors and warnings, in plain words
+    scripts/content reading                  each answer's reading grade, with the median and the hardest
     scripts/content export FILE.csv          every topic to a spreadsheet, for review
     scripts/content import FILE.csv [--dry-run]  the reviewed spreadsheet back: all rows or none
     scripts/content train                    retrain after new or changed example questions
@@ -13,6 +14,7 @@ import argparse
 import datetime
 import os
 import re
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -101,7 +103,7 @@ class TopicWizard:
                  lambda text: themes[int(text) - 1] if text.isdigit() and 0 < int(text) <= len(themes) else text)
         self.ask("answer", lambda: " ".join(_read_lines(
             f"Answer: plain language (US grade 6-8), at most {validation.MAX_ANSWER_CHARACTERS} characters. "
-            "{phone}, {appointment_url}, {hospital_name}\nand {emergency_number} are filled in from hospital.yml. "
+            "{phone}, {appointment_url}, {hospital_name},\n{emergency_number} and {after_hours_phone} are filled in from hospital.yml. "
             "Don't add the appointment invitation: the assistant does.\n"
             "  Type it (several lines are fine), then press Enter on an empty line.")))
         self.ask("how_given", lambda: " ".join(_read_lines(
@@ -251,12 +253,26 @@ def command_report(endpoints: Path, days: Optional[int], csv_path: Optional[Path
     return 0
 
 
+def command_reading() -> int:
+    """Each answer's US school grade (Flesch-Kincaid), hardest first, then the median and the maximum."""
+    grades = validation.reading_levels()
+    for topic, grade in sorted(grades.items(), key=lambda item: -item[1]):
+        flag = "  above grade 9" if grade > validation.MAX_READING_GRADE else ""
+        print(f"  {grade:5.1f}  {topic}{flag}")
+    values = sorted(grades.values())
+    if values:
+        print(f"\n{len(values)} answers: median grade {statistics.median(values):.1f}, hardest {values[-1]:.1f} "
+              f"(patient materials aim for grade 6-8; validate warns above {validation.MAX_READING_GRADE:g}).")
+    return 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/content", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("add", help="add a topic: asks for each field")
     commands.add_parser("validate", help="check facts/topics.yml")
+    commands.add_parser("reading", help="each answer's reading grade, the median and the hardest")
     export = commands.add_parser("export", help="write every topic to a CSV file for review")
     export.add_argument("file", type=Path)
     importing = commands.add_parser("import", help="read a reviewed CSV file back (all rows or none)")
@@ -276,6 +292,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         return command_add()
     if args.command == "validate":
         return command_validate()
+    if args.command == "reading":
+        return command_reading()
     if args.command == "export":
         return command_export(args.file)
     if args.command == "import":

@@ -15,8 +15,10 @@ Errors (must be fixed):
   - no source, a source not in sources.yml, or a quote not word for word in its page
   - a related topic that does not exist, a bad id, a {placeholder} that can't be filled
   - a review date that is not a date, or is in the future
+  - in facts/drugs.yml: a missing field, a topic that does not exist, a drug name used
+    twice, a reference without a title or a https link
 Warnings (should be looked at):
-  - a review date older than REVIEW_VALID_DAYS, or a reviewer marked "draft"
+  - a review date older than REVIEW_VALID_DAYS, or a reviewer marked "draft" (topics and drug lists)
   - a reading level above US grade MAX_READING_GRADE (patient materials aim for 6-8)
   - characters that make a text message cost much more (emoji, most accented letters)
 """
@@ -33,6 +35,7 @@ from hospital_faq.knowledge.fact_store import (
     FIELD_HELP, FIELDS, REQUIRED_FIELDS, ROLES, TOPIC_ID, FactStoreError, as_list, check_placeholders,
     clean_text, comparison_key, read_yaml, role_problems,
 )
+from hospital_faq.knowledge.drugs import CLASS_FIELDS, DRUG_FIELDS, load_drugs
 from hospital_faq.knowledge.hospital import load_hospital
 from hospital_faq.knowledge.messages import load_messages
 from hospital_faq.knowledge.reloading import ContentError
@@ -101,6 +104,25 @@ def reading_grade(text: str) -> float:
     per_sentence = len(words) / max(1, len(sentences))
     per_word = sum(syllables(w) for w in words) / len(words)
     return round(0.39 * per_sentence + 11.8 * per_word - 15.59, 1)
+
+
+def reading_levels(facts_dir: Path = FACTS_DIR) -> Dict[str, float]:
+    """Each topic's answer's reading grade, as the patient gets it (placeholders filled in)."""
+    entries = read_yaml(Path(facts_dir) / "topics.yml") or []
+    try:
+        values = load_hospital().template_values()
+    except (OSError, ValueError):
+        values = {}
+    grades = {}
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("id") and entry.get("answer"):
+            text = clean_text(entry["answer"])
+            try:
+                text = text.format(**values)
+            except (KeyError, ValueError, IndexError):
+                pass  # reported by validate
+            grades[str(entry["id"])] = reading_grade(text)
+    return grades
 
 
 # --- the rules ---------------------------------------------------------------------
@@ -352,8 +374,82 @@ def validate(facts_dir: Path = FACTS_DIR, today: Optional[datetime.date] = None)
                                      "indentation and ':' after each field name matter.")]
     if not isinstance(entries, list):
         return [Problem("error", "", "topics.yml must be a list of topics, each starting with '- id:'.")]
-    problems = validate_entries(entries, sources, facts_dir, today) + check_other_files(facts_dir)
+    known = {str(e.get("id")) for e in entries if isinstance(e, dict) and e.get("id")}
+    problems = (validate_entries(entries, sources, facts_dir, today) + check_other_files(facts_dir)
+                + check_drugs(facts_dir / "drugs.yml", known, today or datetime.date.today()))
     return sorted(problems, key=lambda p: not p.is_error)
+
+
+DRUGS_FILE = "facts/drugs.yml"
+
+
+def check_drugs(path: Path, topics: set, today: datetime.date) -> List[Problem]:
+    """The drug lists (facts/drugs.yml): each class answered by a topic that exists, with
+    its reference and review, and each name used only once in the file."""
+    problems: List[Problem] = []
+
+    def error(message: str) -> None:
+        problems.append(Problem("error", "", message, file=DRUGS_FILE))
+
+    def warning(message: str) -> None:
+        problems.append(Problem("warning", "", message, file=DRUGS_FILE))
+
+    try:
+        load_drugs(path)
+        entries = read_yaml(path) or []
+    except ContentError as problem:
+        return [Problem("error", "", f"{problem}{KEPT}", file=DRUGS_FILE)]
+    seen: Dict[str, str] = {}
+    for number, entry in enumerate(entries, 1):
+        name = str(entry.get("class") or f"entry {number}")
+        where = f"the class '{name}'"
+        for field in entry:
+            if field not in CLASS_FIELDS:
+                close = difflib.get_close_matches(str(field), CLASS_FIELDS, n=1)
+                error(f"{where} has a field '{field}' the assistant does not know"
+                      f"{f'. Did you mean {close[0]!r}?' if close else ''} The fields are: {', '.join(CLASS_FIELDS)}.")
+        for field in CLASS_FIELDS:
+            if not entry.get(field):
+                error(f"{where} is missing '{field}'. Every class needs: {', '.join(CLASS_FIELDS)}.")
+        if entry.get("topic") and str(entry["topic"]) not in topics:
+            close = difflib.get_close_matches(str(entry["topic"]), sorted(topics), n=1)
+            error(f"{where} belongs to the topic '{entry['topic']}', which is not in topics.yml"
+                  f"{f'. Did you mean {close[0]!r}?' if close else ''}")
+        for reference in as_list(entry.get("references")) if not isinstance(entry.get("references"), list) else entry["references"]:
+            if not isinstance(reference, dict) or not str(reference.get("title") or "").strip() \
+                    or not str(reference.get("url") or "").startswith("https://"):
+                error(f"{where} has a reference without a title and a https:// link. Write each as "
+                      "'- title: ...' and '  url: https://...' (the public page the names were checked against).")
+        for text_field in ("one", "many"):
+            if any(c in str(entry.get(text_field) or "") for c in "{}"):
+                error(f"{where}: '{text_field}' may not contain {{ or }}.")
+        for drug in entry.get("drugs") or []:
+            for field in drug if isinstance(drug, dict) else []:
+                if field not in DRUG_FIELDS:
+                    error(f"{where}: the drug '{drug.get('generic')}' has a field '{field}' the assistant does not "
+                          f"know. A drug has: {', '.join(DRUG_FIELDS)}.")
+            names = [str(drug.get("generic") or "")] + as_list(drug.get("brands")) + as_list(drug.get("other_names"))
+            for drug_name in names:
+                key = re.sub(r"[\s-]+", "", drug_name.lower())
+                if len(key) < 3 or any(c in drug_name for c in "{}"):
+                    error(f"{where}: the name '{drug_name}' is too short or has {{ or }} in it; names need at least 3 letters.")
+                elif key in seen:
+                    error(f"{where}: the name '{drug_name}' is also listed under {seen[key]}. A name may appear only "
+                          "once in the file, so the assistant knows which class it is.")
+                else:
+                    seen[key] = where
+        date = parse_date(entry.get("review_date")) if entry.get("review_date") else None
+        if entry.get("review_date") and date is None:
+            error(f"{where}: the review date '{entry['review_date']}' is not a date. Write it as year-month-day.")
+        elif date and date > today:
+            error(f"{where}: the review date {date.isoformat()} is in the future.")
+        elif date and (today - date).days > REVIEW_VALID_DAYS:
+            warning(f"{where} was last reviewed on {date.isoformat()}, more than a year ago. Check the names "
+                    "against the references again, then update 'reviewer' and 'review_date'.")
+        if "draft" in str(entry.get("reviewer") or "").lower():
+            warning(f"{where} is marked as a draft (reviewer: \"{clean_text(entry['reviewer'])}\"). A pharmacist or "
+                    "clinician must check the names against the references; then put their name and the date in.")
+    return problems
 
 
 KEPT = " Until it is fixed, the running assistant keeps using the last version that worked."

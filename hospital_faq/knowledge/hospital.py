@@ -1,4 +1,4 @@
-"""The hospital's own details (name, phone, booking link, emergency number): hospital.yml.
+"""The hospital's own details (name, phone, booking link, emergency and after-hours numbers): hospital.yml.
 
 The only place they are written; answers and messages use them as {placeholders}.
 """
@@ -16,6 +16,8 @@ class Hospital:
     phone: str
     appointment_url: str
     emergency_number: str
+    # The care team's around-the-clock line, for symptoms that are getting worse (the urgent reply).
+    after_hours_phone: str
 
     def template_values(self) -> Dict[str, str]:
         """Values for the {placeholders} in answers and messages."""

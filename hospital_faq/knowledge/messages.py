@@ -14,17 +14,17 @@ from hospital_faq.paths import FACTS_DIR
 # Every text the code sends, and the parts of the ones that have parts. Loading
 # checks they are all there, so deleting one is caught before any reply needs it.
 MESSAGE_KEYS: Dict[str, tuple] = {
-    "greeting": (), "appointment_prompt": ("web", "button", "text"), "emergency": (),
+    "greeting": (), "appointment_prompt": ("web", "button", "text"), "emergency": (), "urgent": (),
     "medical_advice": (), "out_of_scope": (), "other_language": (), "clarify": (), "clarify_none": (),
     "not_understood": (), "topics_menu": (), "which_topic": (), "not_covered": (), "more_on_topic": (),
-    "not_covered_aspects": ("side_effects", "cost", "outcomes", "schedule"), "what_i_can_tell": (),
+    "not_covered_aspects": ("side_effects", "cost", "outcomes", "schedule", "dosage"), "what_i_can_tell": (), "drug_is": ("one", "many"),
     "source": (), "unavailable": (), "human": (), "bot_challenge": (), "goodbye": (), "thanks": (),
     "no_problem": (), "feedback": ("helpful_button", "not_helpful_button", "text"), "feedback_thanks": (),
     "feedback_sorry": (), "text_choose": (), "text_number_out_of_range": (), "text_empty": (),
     "text_opted_out": (), "text_opted_in": (), "text_help": (),
 }
 # Besides the hospital's details, what some texts are filled in with.
-EXTRA_PLACEHOLDERS = frozenset({"topic_title", "source_titles", "count"})
+EXTRA_PLACEHOLDERS = frozenset({"topic_title", "source_titles", "count", "drug", "kind"})
 
 
 def placeholder_problem(text: str, allowed: Iterable[str]) -> Optional[str]:

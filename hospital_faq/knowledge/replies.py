@@ -5,11 +5,12 @@ through `send`, which puts the appointment prompt last. Texts come from
 facts/messages.yml and facts/topics.yml, filled with the details in hospital.yml.
 """
 import logging
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from hospital_faq.knowledge.drugs import Mention
 from hospital_faq.knowledge.fact_store import FactStore, Topic, clean_text, current_store
 from hospital_faq.knowledge.hospital import current_hospital
 from hospital_faq.knowledge.messages import current_messages
@@ -57,16 +58,59 @@ def topic_button(topic: Topic) -> Dict[str, str]:
 
 
 def topic_answer(store: FactStore, topic: Topic, answer: Optional[str] = None,
-                 uncovered_aspect: Optional[str] = None) -> Message:
+                 uncovered_aspect: Optional[str] = None, named_drugs: Sequence[Mention] = ()) -> Message:
     """A fact answer (or a follow-up answer about the topic), with its source. When the
     question asked for something the answer doesn't cover (see question_aspects.py),
-    the answer first says so."""
+    the answer first says so; when it named drugs the answer doesn't, it says what they are."""
     source_titles = " and ".join(f'"{title}"' for title in store.source_titles(topic))
     body = fill(answer or topic.answer)
+    drugs = drug_sentences(named_drugs, body)
+    if drugs:
+        body = f"{drugs} {body}"
     if uncovered_aspect:
         preface = fill(_messages()["not_covered_aspects"][uncovered_aspect])
         body = f"{preface} {text('what_i_can_tell', topic_title=topic.title)}\n{body}"
     return {"text": f"{body}\n{text('source', source_titles=source_titles)}"}
+
+
+def clarify_text(uncovered_aspect: Optional[str] = None) -> str:
+    """"Did you mean one of these?", first saying what the pages don't cover when the
+    question asked for it (doses, outlook, cost...), so that is said even before a topic is."""
+    question = text("clarify")
+    if uncovered_aspect:
+        return f"{fill(_messages()['not_covered_aspects'][uncovered_aspect])} {question}"
+    return question
+
+
+def _brand_written(mention: Mention) -> Optional[str]:
+    return next((b for b in mention.drug.brands if b.lower() == mention.text.lower()), None)
+
+
+def _as_written(mention: Mention) -> str:
+    """The drug as the person named it: a brand gets its generic name after it."""
+    brand = _brand_written(mention)
+    return f"{brand} ({mention.drug.generic})" if brand else mention.drug.generic
+
+
+def drug_sentences(named_drugs: Sequence[Mention], answer: str) -> str:
+    """One sentence per class of the named drugs the answer doesn't name itself
+    ("Lorlatinib is an ALK inhibitor.", "Brigatinib and alectinib are ALK inhibitors.")."""
+    said = answer.lower()
+    by_class: Dict[Any, List[str]] = {}
+    for mention in named_drugs:
+        if (_brand_written(mention) or mention.drug.generic).lower() in said:
+            continue  # the answer names it, as the person did
+        by_class.setdefault(mention.drug.drug_class, []).append(_as_written(mention))
+    templates = _messages()["drug_is"]
+    sentences = []
+    for drug_class, names in by_class.items():
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        listed = listed[0].upper() + listed[1:]
+        if len(names) == 1:
+            sentences.append(fill(templates["one"], drug=listed, kind=drug_class.one))
+        else:
+            sentences.append(fill(templates["many"], drug=listed, kind=drug_class.many))
+    return " ".join(sentences)
 
 
 def with_feedback_request(tracker: Tracker, message: Message) -> Message:

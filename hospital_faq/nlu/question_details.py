@@ -3,6 +3,9 @@
 - the `aspect` entity: the part of a topic the question asks about when the answers
   don't cover it ("side effects", "cost", "success rate", "how long"; question_aspects.py),
   so the answer can say so first;
+- the `drug` entity: each drug of facts/drugs.yml the message names, by any of its names
+  or a near spelling; its value is the generic name ("Lorbrena" -> lorlatinib), so the
+  answer can say which class it belongs to ("Lorlatinib is an ALK inhibitor.");
 - `language` in the parse result: "en", or "other" for a message not written in English
   (language.py), so the out-of-scope reply can say where to get help in that language.
 
@@ -17,10 +20,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from hospital_faq.knowledge.drugs import current_drugs
 from hospital_faq.nlu.language import is_english
 from hospital_faq.nlu.question_aspects import find_aspect
 
 ASPECT_ENTITY = "aspect"
+DRUG_ENTITY = "drug"
 LANGUAGE_KEY = "language"
 
 
@@ -32,6 +37,9 @@ def question_details(text: str) -> Dict[str, Any]:
         name, start, end = found
         entities.append({"entity": ASPECT_ENTITY, "value": name, "start": start, "end": end,
                          "extractor": QuestionDetailsExtractor.__name__})
+    for mention in current_drugs().find(text):
+        entities.append({"entity": DRUG_ENTITY, "value": mention.drug.generic, "start": mention.start,
+                         "end": mention.end, "extractor": QuestionDetailsExtractor.__name__})
     return {ENTITIES: entities, LANGUAGE_KEY: "en" if is_english(text) else "other"}
 
 

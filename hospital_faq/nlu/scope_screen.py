@@ -7,8 +7,13 @@ question. When a message is about another cancer or another condition and says
 nothing about the spine, the brain or cancer spreading, this screen turns a topic
 prediction into "out of scope", so the person is told what the assistant covers and
 where to ask instead. A message not written in English is out of scope too (see
-language.py). It runs after the classifier and before the emergency screen, which
-still has the last word.
+language.py).
+
+A personal question stays a personal question whatever the disease: "should my dad have
+chemo for his pancreatic cancer?" gets the "I can't advise on your own care" reply, not
+"I can't answer that here" (personal_questions.py). That holds too for a health question
+the classifier took for out of scope. It runs after the classifier and before the
+urgent and emergency screens, which still have the last word.
 """
 import re
 from typing import Optional
@@ -16,10 +21,13 @@ from typing import Optional
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from hospital_faq.knowledge.fact_store import OTHER_CANCERS, current_store, topic_id_of
-from hospital_faq.nlu.intent_screen import IntentScreen
+from hospital_faq.knowledge.drugs import current_drugs
+from hospital_faq.nlu.intent_screen import IntentScreen, Ranking, in_doubt_about
 from hospital_faq.nlu.language import is_english
+from hospital_faq.nlu.personal_questions import asks_for_personal_advice
 
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+MEDICAL_ADVICE_INTENT = "medical_advice"
 
 _OTHER_CONDITION = re.compile(
     r"\b(?:(?:lung|breast|prostate|skin|throat|colon|colorectal|bowel|ovarian|cervical|"
@@ -27,6 +35,22 @@ _OTHER_CONDITION = re.compile(
     r"|leukemia|leukaemia|arthritis|psoriasis|lupus|crohn'?s|asthma|copd|eczema|allerg\w*|hay fever|"
     r"heartburn|reflux|ulcers?|pregnan\w*|ectopic|herniated|slipped disc|bulging disc|sciatica|"
     r"meningitis|migraines?|diabetes)\b",
+    re.IGNORECASE,
+)
+# Other things that share a word with a topic: "proton pump inhibitors" are heartburn
+# drugs, not proton therapy; a cortisone shot in a knee is not steroids for a spinal tumor.
+# Whatever else the message says, these are never answered with a topic.
+_NOT_A_TOPIC = re.compile(
+    r"\b(?:proton[\s-]+pumps?(?:\s+inhibitors?)?|ppis?|omeprazole|esomeprazole|pantoprazole|lansoprazole|rabeprazole"
+    r"|nexium|prilosec|protonix|cortisone (?:shots?|injections?)|epidural steroids?|anabolic steroids?"
+    r"|steroid (?:eye ?drops|creams?|ointments?|inhalers?|nasal sprays?|sprays?))\b",
+    re.IGNORECASE,
+)
+# Words that make a question about someone's care a health question (not parking or billing).
+_HEALTH = re.compile(
+    r"\b(?:cancers?|tumou?rs?|chemo\w*|radiation|radiotherapy|surgery|operation|treatment|therapy|drugs?|medicines?"
+    r"|medications?|pills?|doses?|scans?|mri|biopsy|diagnos\w*|oncologist|symptoms?|pain|immunotherapy|steroids?"
+    r"|trials?|hospice|metasta\w*|mets|stage\s+\d|lymphoma|myeloma|melanoma|sarcoma|carcinoma)\b",
     re.IGNORECASE,
 )
 # Words that tie a message to this assistant's subject after all.
@@ -45,13 +69,25 @@ def about_something_else(text: str) -> bool:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ScopeScreen(IntentScreen):
-    def replacement(self, predicted: str, text: str) -> Optional[str]:
+    def replacement(self, predicted: str, text: str, ranking: Ranking = ()) -> Optional[str]:
         if not is_english(text):  # answered with where to get help in another language
             return OUT_OF_SCOPE_INTENT
         topic = topic_id_of(predicted)
-        if topic and about_something_else(text) and topic not in exempt_topics():
+        screened = topic and (_NOT_A_TOPIC.search(text) or about_something_else(text) and topic not in exempt_topics())
+        personal = is_personal_health_question(text)
+        if personal and (screened or predicted in (OUT_OF_SCOPE_INTENT, MEDICAL_ADVICE_INTENT)
+                         or in_doubt_about(MEDICAL_ADVICE_INTENT, ranking)):
+            # A personal question (or a guess between a personal and another reading of one): declined kindly.
+            return MEDICAL_ADVICE_INTENT
+        if screened:
             return OUT_OF_SCOPE_INTENT
         return None
+
+
+def is_personal_health_question(text: str) -> bool:
+    """Asks for advice about someone's own care, in a health matter (any disease, any drug)."""
+    return asks_for_personal_advice(text) and bool(
+        _HEALTH.search(text) or _OTHER_CONDITION.search(text) or current_drugs().find(text))
 
 
 def exempt_topics() -> set:
