@@ -74,6 +74,29 @@ def test_emergency_comes_first_even_inside_a_question(assistant):
     assert f"Call {HOSPITAL.emergency_number}" in reply[0]["text"]
 
 
+def test_symptoms_getting_worse_get_the_urgent_reply_and_nothing_after_it(assistant):
+    reply = assistant.ask("over the last week my dad's hands have gotten weaker and he keeps dropping his cup, "
+                          "he has a tumor in his neck", new_sender())
+    assert len(reply) == 1 and not reply[0].get("buttons")
+    assert "care team today" in reply[0]["text"] and HOSPITAL.after_hours_phone in reply[0]["text"]
+
+
+@pytest.mark.parametrize("message, start", [
+    ("what is lorlatinib?", "Lorlatinib is an ALK inhibitor. ALK inhibitors are"),
+    ("is Tukysa used for breast cancer that spread to the spine", "Tukysa (tucatinib) is a HER2 blocker. HER2 blockers"),
+    ("what is atezolizumab", "Atezolizumab is a checkpoint inhibitor (a kind of immunotherapy). Checkpoint inhibitors"),
+])
+def test_a_drug_the_pages_do_not_name_reaches_its_class(assistant, message, start):
+    reply = assistant.ask(message, new_sender())
+    assert reply[0]["text"].startswith(start), reply[0]["text"][:160]
+    assert_ends_with_prompt(reply)
+
+
+def test_a_personal_question_about_another_disease_is_declined_as_personal(assistant):
+    reply = assistant.ask("my mom has bladder cancer, should she have chemo?", new_sender())
+    assert "can't give advice about your own care" in reply[0]["text"]
+
+
 def test_personal_advice_is_declined_with_the_prompt(assistant):
     reply = assistant.ask("should I stop my dexamethasone?", new_sender())
     assert "can't give advice about your own care" in reply[0]["text"]

@@ -96,3 +96,8 @@ def test_a_guess_between_a_topic_and_a_personal_question_is_declined_as_personal
     message.set("intent_ranking", ranking, add_to_output=True)
     [screened] = ScopeScreen().process([message])
     assert screened.get("intent") == {"name": "medical_advice", "confidence": 1.0}
+
+
+def test_a_personal_question_is_declined_even_when_the_classifier_was_unsure():
+    [message] = ScopeScreen().process([_classified("so do I keep going with it or not", "medical_advice", 0.3)])
+    assert message.get("intent") == {"name": "medical_advice", "confidence": 1.0}

@@ -25,6 +25,7 @@ _ASKS_FOR_ADVICE = re.compile(
     rf"|\bwill\s+(?:it|this|that|\w+)\s+(?:work|help)\s+(?:for|on)\s+{_THEM}"
     rf"|\b(?:am\s+i|is\s+(?:he|she|my\s+\w+))\s+(?:a\s+)?(?:good\s+)?candidate\b"
     rf"|\b(?:is|are)\s+(?:it|this|that|they)\s+(?:dangerous|safe|bad|ok|okay|normal)\s+for\s+{_THEM}"
+    rf"|\b(?:will|would|do|does|should|must)\s+{_WHO}\s+(?:need|have to|be on|stay on|keep (?:taking|getting|going))\b"
     rf"|\b(?:can|may)\s+{_WHO}\s+(?:still\s+)?(?:take|stop|skip|keep taking|keep working|drink|double|lift|get pregnant)\b",
     re.IGNORECASE,
 )

@@ -12,8 +12,9 @@ language.py).
 A personal question stays a personal question whatever the disease: "should my dad have
 chemo for his pancreatic cancer?" gets the "I can't advise on your own care" reply, not
 "I can't answer that here" (personal_questions.py). That holds too for a health question
-the classifier took for out of scope. It runs after the classifier and before the
-urgent and emergency screens, which still have the last word.
+the classifier took for out of scope, and for a message whose likeliest reading was a
+personal question. It runs after the classifier and before the urgent and emergency
+screens, which still have the last word.
 """
 import re
 from typing import Optional
@@ -74,9 +75,12 @@ class ScopeScreen(IntentScreen):
             return OUT_OF_SCOPE_INTENT
         topic = topic_id_of(predicted)
         screened = topic and (_NOT_A_TOPIC.search(text) or about_something_else(text) and topic not in exempt_topics())
+        if predicted == MEDICAL_ADVICE_INTENT:
+            # The likeliest reading is a personal question: declined kindly, however unsure ("ask your
+            # care team" with the appointment prompt is never a wrong fact; "did you mean" would offer some).
+            return MEDICAL_ADVICE_INTENT
         personal = is_personal_health_question(text)
-        if personal and (screened or predicted in (OUT_OF_SCOPE_INTENT, MEDICAL_ADVICE_INTENT)
-                         or in_doubt_about(MEDICAL_ADVICE_INTENT, ranking)):
+        if personal and (screened or predicted == OUT_OF_SCOPE_INTENT or in_doubt_about(MEDICAL_ADVICE_INTENT, ranking)):
             # A personal question (or a guess between a personal and another reading of one): declined kindly.
             return MEDICAL_ADVICE_INTENT
         if screened:
