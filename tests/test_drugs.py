@@ -54,10 +54,11 @@ def test_the_drug_entity_has_the_generic_name_and_where_it_was_written():
                          "extractor": "QuestionDetailsExtractor"}]
 
 
-def _screen(text, intent, confidence):
+def _screen(text, intent, confidence, *others):
+    ranking = [{"name": intent, "confidence": confidence}] + [{"name": n, "confidence": c} for n, c in others]
     message = Message.build(text=text)
-    message.set("intent", {"name": intent, "confidence": confidence}, add_to_output=True)
-    message.set("intent_ranking", [{"name": intent, "confidence": confidence}], add_to_output=True)
+    message.set("intent", ranking[0], add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
     [screened] = DrugScreen().process([message])
     return screened.get("intent")["name"]
 
@@ -75,6 +76,12 @@ def _screen(text, intent, confidence):
 ])
 def test_the_drug_screen_keeps_a_named_drug_on_its_topic(text, intent, confidence, expected):
     assert _screen(text, intent, confidence) == expected
+
+
+def test_a_neighbouring_class_is_corrected_even_in_a_toss_up_with_a_personal_question():
+    assert _screen("is lorlatinib chemo", "ask_chemotherapy", 0.42, ("medical_advice", 0.38)) == "ask_alk_inhibitors"
+    assert _screen("lorlatinib for my dad?", "ask_targeted_therapy_results", 0.42,
+                   ("medical_advice", 0.38)) == "ask_targeted_therapy_results"  # unsure, maybe personal: left
 
 
 def test_the_drug_screen_is_unsure_where_the_fallback_is():

@@ -52,8 +52,9 @@ class DrugScreen(IntentScreen):
         predicted_topic = topic_id_of(predicted)
         if predicted_topic == topic:
             return None
-        neighbour = predicted_topic in drugs.topics
+        if predicted_topic in drugs.topics:
+            return intent_for(topic)  # a neighbouring drug class, however sure
         unsure = (predicted_topic or predicted == OUT_OF_SCOPE_INTENT) and confidence < self.unsure_below
-        if unsure and (asks_for_personal_advice(text) or in_doubt_about("medical_advice", ranking)):
-            return None  # maybe a personal question: the scope screen and the fallback decide
-        return intent_for(topic) if neighbour or unsure else None
+        if not unsure or asks_for_personal_advice(text) or in_doubt_about("medical_advice", ranking):
+            return None  # sure of something else, or maybe a personal question: the later screens decide
+        return intent_for(topic)
