@@ -6,7 +6,6 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from hospital_faq.knowledge import replies
 from hospital_faq.knowledge.drugs import Mention, current_drugs

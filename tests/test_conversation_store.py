@@ -12,7 +12,6 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, Use
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from hospital_faq.content import report
-from hospital_faq.knowledge.fact_store import comparison_key
 from hospital_faq.ops import conversation_store
 from hospital_faq.ops.launcher import free_port
 from hospital_faq.paths import PROJECT_ROOT

@@ -1,7 +1,5 @@
 """The fact store is faithful to its sources and complete enough to answer from."""
-import re
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml

@@ -14,7 +14,6 @@ import html
 import os
 import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Optional, Tuple
 from urllib.parse import urlsplit
 
