@@ -133,3 +133,9 @@ def test_a_doubt_between_levels_goes_to_the_higher_one():
     assert _screened("dad is not himself", ("medical_advice", 0.4), ("urgent", 0.35))["name"] == "urgent"
     assert _screened("dad is not himself", ("urgent", 0.4), ("emergency", 0.35))["name"] == "emergency"
     assert _screened("dad is not himself", ("medical_advice", 0.6), ("urgent", 0.2))["name"] == "medical_advice"
+
+
+def test_a_flat_ranking_is_no_doubt_between_levels():
+    """'the doctor mentioned something': every intent a little likely is not a guess at urgent."""
+    assert _screened("the doctor mentioned something", ("ask_surgery", 0.12), ("urgent", 0.11),
+                     ("medical_advice", 0.1))["name"] == "ask_surgery"

@@ -24,13 +24,20 @@ DOUBT_MARGIN = 0.1
 Ranking = Sequence[Dict[str, Any]]
 
 
+# A guess between two needs both to be plausible: in a flat ranking ("the doctor mentioned
+# something": every intent a little likely) the second is no real candidate.
+DOUBT_FLOOR = 0.25
+
+
 def in_doubt_about(intent: str, ranking: Ranking) -> bool:
-    """Whether `intent` was the classifier's first choice or within DOUBT_MARGIN of it."""
+    """Whether `intent` was one of the classifier's two first choices, plausible (at least
+    DOUBT_FLOOR) and within DOUBT_MARGIN of the first."""
     if not ranking:
         return False
     best = ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0
-    return any(r.get(INTENT_NAME_KEY) == intent and (r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= best - DOUBT_MARGIN
-               for r in ranking)
+    return any(r.get(INTENT_NAME_KEY) == intent
+               and (r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= max(best - DOUBT_MARGIN, DOUBT_FLOOR)
+               for r in ranking[:2])
 
 
 class IntentScreen(GraphComponent):
