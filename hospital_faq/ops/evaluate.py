@@ -268,6 +268,14 @@ def write_report(predictions: List[Prediction], out: Path, name: str, title: str
     return report
 
 
+def nlu_sets() -> List[Path]:
+    """The evaluation sets in Rasa's NLU format (not conversations.yml, issue 13's multi-turn set)."""
+    import yaml
+
+    return [path for path in sorted(TEST_SET.parent.glob("*.yml"))
+            if "nlu" in (yaml.safe_load(path.read_text(encoding="utf-8")) or {})]
+
+
 def report_name(test_set: Path) -> str:
     return "evaluation" if test_set.resolve() == TEST_SET.resolve() else f"evaluation_{test_set.stem}"
 
@@ -298,7 +306,7 @@ def main() -> None:
                         help="the messages to score (default: the held-out test set; the dev_*.yml sets "
                              "beside it were used while tuning)")
     parser.add_argument("--all", action="store_true",
-                        help=f"score every set in {TEST_SET.parent.relative_to(PROJECT_ROOT)}/ and print one table")
+                        help=f"score every NLU set in {TEST_SET.parent.relative_to(PROJECT_ROOT)}/ and print one table")
     parser.add_argument("--out", default=str(RESULTS_DIR), help="folder for the JSON and the picture")
     args = parser.parse_args()
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -319,7 +327,7 @@ def main() -> None:
         evaluate_set(model, test_set, out, report_name(test_set), f"Evaluation set {test_set.name}, model {model.name}")
         return
     summaries = {}
-    for test_set in sorted(TEST_SET.parent.glob("*.yml")):
+    for test_set in nlu_sets():
         report = evaluate_set(model, test_set, out, report_name(test_set), f"Evaluation set {test_set.name}, model {model.name}")
         summaries[test_set.stem] = report["summary"]
     print_table(summaries)
