@@ -139,3 +139,17 @@ def test_a_flat_ranking_is_no_doubt_between_levels():
     """'the doctor mentioned something': every intent a little likely is not a guess at urgent."""
     assert _screened("the doctor mentioned something", ("ask_surgery", 0.12), ("urgent", 0.11),
                      ("medical_advice", 0.1))["name"] == "ask_surgery"
+
+
+def test_urgent_by_its_patterns_is_an_emergency_when_the_classifier_thought_that_at_least_as_likely():
+    assert _screened("my arms are getting weaker this week", ("emergency", 0.3), ("ask_surgery", 0.28),
+                     ("urgent", 0.2))["name"] == "emergency"
+
+
+def test_an_unsure_guess_at_urgent_needs_a_symptom():
+    # not made sure: the fallback after the screens asks "did you mean" instead
+    assert _screened("the doctor mentioned something", ("urgent", 0.3), ("ask_surgery", 0.2)) == {
+        "name": "urgent", "confidence": 0.3}
+    assert _screened("dad's legs are not right lately", ("urgent", 0.3), ("ask_surgery", 0.2)) == {
+        "name": "urgent", "confidence": 1.0}
+    assert _screened("the doctor mentioned something", ("urgent", 0.7)) == {"name": "urgent", "confidence": 1.0}

@@ -101,3 +101,13 @@ def test_a_guess_between_a_topic_and_a_personal_question_is_declined_as_personal
 def test_a_personal_question_is_declined_even_when_the_classifier_was_unsure():
     [message] = ScopeScreen().process([_classified("so do I keep going with it or not", "medical_advice", 0.3)])
     assert message.get("intent") == {"name": "medical_advice", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("text", [
+    "I have been diagnosed with lupus and my joints hurt. What can I do?",
+    "my son has asthma, is there any treatment that would help him",
+    "my mother has diabetes, what are her options now",
+])
+def test_asking_for_help_with_ones_own_condition_is_personal(text):
+    [message] = ScopeScreen().process([_classified(text, "out_of_scope")])
+    assert message.get("intent")["name"] == "medical_advice"

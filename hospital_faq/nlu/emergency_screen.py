@@ -21,6 +21,13 @@ class EmergencyScreen(IntentScreen):
     def replacement(self, predicted: str, text: str, ranking: Ranking = ()) -> Optional[str]:
         if predicted == EMERGENCY_INTENT or describes_emergency(text):
             return EMERGENCY_INTENT
-        if predicted == "urgent" and in_doubt_about(EMERGENCY_INTENT, ranking):
+        if predicted == "urgent" and (in_doubt_about(EMERGENCY_INTENT, ranking)
+                                      or _confidence(EMERGENCY_INTENT, ranking) >= max(_confidence("urgent", ranking), 0.05)):
+            # urgent (by the patterns or the classifier), but the classifier thought an emergency
+            # at least as likely: the higher level
             return EMERGENCY_INTENT
         return None
+
+
+def _confidence(intent: str, ranking: Ranking) -> float:
+    return next((r.get("confidence") or 0.0 for r in ranking if r.get("name") == intent), 0.0)

@@ -26,6 +26,12 @@ _ASKS_FOR_ADVICE = re.compile(
     rf"|\b(?:am\s+i|is\s+(?:he|she|my\s+\w+))\s+(?:a\s+)?(?:good\s+)?candidate\b"
     rf"|\b(?:is|are)\s+(?:it|this|that|they)\s+(?:dangerous|safe|bad|ok|okay|normal)\s+for\s+{_THEM}"
     rf"|\b(?:will|would|do|does|should|must)\s+{_WHO}\s+(?:need|have to|be on|stay on|keep (?:taking|getting|going))\b"
+    # asking for help with someone's own condition ("I have X. What can I do?", "my son has Y, is there a cure?")
+    rf"|\bwhat\s+(?:can|could)\s+(?:i|we|he|she|they)\s+(?:do|take|try)\b|\bis\s+there\s+(?:any|a|anything)\s+"
+    rf"(?:\w+\s+)?(?:treatment|cure|medicine|medication|way|help|hope)\b.{{0,40}}\b(?:for\s+(?:me|him|her|my|our|them)|help\s+(?:me|him|her|them|us)|i|we)\b"
+    rf"|\bwhat\s+(?:are|is)\s+(?:my|his|her|our|their)\s+(?:options|chances|next step)"
+    rf"|\bhow\s+(?:can|do|should)\s+(?:i|we)\s+(?:treat|cure|get rid of|manage|stop|help)\b"
+    rf"|\b(?:please help|help me|any advice|any suggestions|what do i do)\b"
     rf"|\b(?:can|may)\s+{_WHO}\s+(?:still\s+)?(?:take|stop|skip|keep taking|keep working|drink|double|lift|get pregnant)\b",
     re.IGNORECASE,
 )
