@@ -130,9 +130,9 @@ def test_the_screens_set_each_level_surely_and_emergency_wins():
 
 
 def test_a_doubt_between_levels_goes_to_the_higher_one():
-    assert _screened("dad is not himself", ("medical_advice", 0.4), ("urgent", 0.35))["name"] == "urgent"
-    assert _screened("dad is not himself", ("urgent", 0.4), ("emergency", 0.35))["name"] == "emergency"
-    assert _screened("dad is not himself", ("medical_advice", 0.6), ("urgent", 0.2))["name"] == "medical_advice"
+    assert _screened("dad's legs are not right", ("medical_advice", 0.4), ("urgent", 0.35))["name"] == "urgent"
+    assert _screened("dad's legs are not right", ("urgent", 0.4), ("emergency", 0.35))["name"] == "emergency"
+    assert _screened("dad's legs are not right", ("medical_advice", 0.6), ("urgent", 0.2))["name"] == "medical_advice"
 
 
 def test_a_flat_ranking_is_no_doubt_between_levels():
