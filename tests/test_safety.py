@@ -153,3 +153,11 @@ def test_an_unsure_guess_at_urgent_needs_a_symptom():
     assert _screened("dad's legs are not right lately", ("urgent", 0.3), ("ask_surgery", 0.2)) == {
         "name": "urgent", "confidence": 1.0}
     assert _screened("the doctor mentioned something", ("urgent", 0.7)) == {"name": "urgent", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("text", [
+    "since this morning his hands are weak and he keeps dropping things",
+    "she suddenly can't button her shirt and her arms feel weak",
+])
+def test_an_urgent_kind_of_symptom_that_came_on_fast_is_an_emergency(text):
+    assert describes_emergency(text)

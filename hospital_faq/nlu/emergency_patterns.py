@@ -14,6 +14,8 @@ Two kinds of pattern:
   urgent (call the care team today; urgent_patterns.py), as NICE guideline NG234 and
   the American Cancer Society advise for new or worsening symptoms. With no time
   course, or any sign of a fast one, it stays an emergency: when in doubt, the higher level.
+The same holds for the symptoms urgent_patterns.py knows (hands weakening, walking
+harder...): told as fast or happening now, they are an emergency.
 """
 import re
 
@@ -120,9 +122,20 @@ def describes_worsening_legs(text: str) -> bool:
     return bool(text) and _WORSENING_LEGS.search(_plain(text)) is not None
 
 
+def told_as_sudden(text: str) -> bool:
+    """The message says it is fast or happening now (today, suddenly, for hours...), and tells
+    of no slow course over days or weeks."""
+    return bool(ACUTE.search(_plain(text))) and not GRADUAL_COURSE.search(_plain(text))
+
+
 def describes_emergency(text: str) -> bool:
     if not text:
         return False
     if _SUDDEN_OR_SEVERE.search(_plain(text)):
         return True
-    return describes_worsening_legs(text) and not told_as_gradual(text)
+    if describes_worsening_legs(text) and not told_as_gradual(text):
+        return True
+    # Any symptom of the urgent kind (hands weakening, walking harder...) that came on fast or now.
+    from hospital_faq.nlu.urgent_patterns import describes_worsening_symptoms  # it builds on this module
+
+    return told_as_sudden(text) and describes_worsening_symptoms(text)
