@@ -23,7 +23,6 @@ from hospital_faq.knowledge import replies
 from hospital_faq.knowledge.fact_store import FactStore
 from hospital_faq.ops.launcher import RunningAssistant
 from hospital_faq.knowledge.hospital import load_hospital
-from hospital_faq.channels.twilio.channel import TwilioSettings
 from hospital_faq.channels.twilio.sending import TwilioApi
 
 # Starts the Rasa and action servers (or trains): `scripts/test -m "not integration"` skips it.
@@ -347,8 +346,8 @@ def test_the_api_client_retries_only_what_twilio_did_not_take(statuses, calls, s
     server.statuses, server.calls = list(statuses), 0
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        settings = TwilioSettings(ACCOUNT_SID, AUTH_TOKEN, None, f"http://127.0.0.1:{server.server_address[1]}", None)
-        assert asyncio.run(TwilioApi(settings).send(OUR_SMS_NUMBER, new_number(), ["hello"])) == sent
+        api = TwilioApi(ACCOUNT_SID, AUTH_TOKEN, f"http://127.0.0.1:{server.server_address[1]}")
+        assert asyncio.run(api.send(OUR_SMS_NUMBER, new_number(), ["hello"])) == sent
         assert server.calls == calls
     finally:
         server.shutdown()
