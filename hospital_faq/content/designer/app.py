@@ -50,7 +50,7 @@ from hospital_faq.content import history, inbox, preview, review, spreadsheet, t
     topics_file
 from hospital_faq.content.designer import accounts as accounts_module
 from hospital_faq.content.designer.roles import PERMISSIONS, ROLES, can, home_for, pages_for
-from hospital_faq.content.validation import MAX_ANSWER_CHARACTERS, MIN_EXAMPLES, REVIEW_VALID_DAYS, \
+from hospital_faq.content.validation import MAX_ANSWER_CHARACTERS, MIN_EXAMPLES, REVIEW_VALID_DAYS, Problem, \
     reading_grade, validate
 from hospital_faq.knowledge.fact_store import FIELD_HELP, clean_text
 from hospital_faq.knowledge.hospital import load_hospital
@@ -550,6 +550,8 @@ def create_app(settings: Settings) -> Sanic:
         values = {**form_values(request), "id": (request.form.get("id") or request.form.get("topic_id") or "").strip()}
         topic_id = request.form.get("topic_id") or values["id"]
         problems = await blocking(content().problems, values, topic_id)
+        if not request.form.get("topic_id") and (content().entry(topic_id) or topic_id in content().drafts()):
+            problems.insert(0, Problem("error", topic_id, "this id is already used. Choose another.", "id"))
         entry = content().entry(topic_id) or {}
         shown = await blocking(preview.preview, {**values, "roles": entry.get("roles")}, content().sources())
         return response.json({"problems": {name: found for name, found in by_field(problems).items()},
