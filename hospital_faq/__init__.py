@@ -5,8 +5,9 @@
     (Rasa's dialogue, data/ and domain.yml, picks the action; the actions are in actions/)
     knowledge/  what the actions answer from (fact store, messages, hospital details) and the reply composer
 beside it:
-    content/    the content team's tools (validation, spreadsheets, the report)
-    ops/        running and measuring it (training, launcher, readiness, evaluation, benchmark, demo site)
+    content/    the content team's tools (validation, review, spreadsheets, the report, the content designer)
+    ops/        running and measuring it (training, publishing, model server, launcher, readiness, evaluation,
+                benchmark, demo site)
 
 Imports point one way: channels, nlu and actions use knowledge, never each other;
 content and ops may use all of them; knowledge uses none (tests/test_architecture.py).

@@ -188,7 +188,7 @@ def test_add_asks_for_each_field_re_asks_on_mistakes_and_saves_the_topic(facts, 
     assert "has 4 different example questions" in out
     assert "(4 kept so far; type more.)" in out
     assert "\"what is chemotherapy for spinal tumors\" is the same question as" in out
-    assert "Saved topic 'wheelchair_access'" in out and "scripts/content train" in out
+    assert "Saved topic 'wheelchair_access'" in out and "scripts/content publish" in out
 
     topic = FactStore.load(facts).get("wheelchair_access")
     assert topic.answer == "Every entrance has a ramp and wide doors. Ask at the front desk for a wheelchair."
@@ -233,3 +233,37 @@ def test_changing_a_topics_examples_changes_only_those_lines(facts):
     changed = [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     # the blank line after the list, which separates topics, stays where it was
     assert changed == ["+    - is spine surgery done awake"]
+
+
+def test_an_excel_workbook_goes_out_and_comes_back_like_the_csv(facts, tmp_path):
+    from openpyxl import load_workbook
+
+    before = (facts / "topics.yml").read_bytes()
+    workbook, sheet = tmp_path / "review.xlsx", tmp_path / "review.csv"
+    spreadsheet.export(workbook, facts)
+    spreadsheet.export(sheet, facts)
+    assert spreadsheet.read_table(workbook.read_bytes()) == read_sheet(sheet)
+    assert spreadsheet.import_file(workbook, facts).changes == []
+    book = load_workbook(workbook)
+    rows = list(book.active.iter_rows(values_only=True))
+    header = list(rows[0])
+    number_bad = next(n for n, r in enumerate(rows, 1) if r[0] == "surgery")
+    book.active.cell(row=number_bad, column=header.index("review_date") + 1).value = "last spring"
+    book.save(workbook)
+    result = spreadsheet.import_file(workbook, facts)
+    assert result.errors == [f"Row {number_bad}, topic 'surgery': the review date 'last spring' is not a date. "
+                             "Write it as year-month-day, like " + __import__("datetime").date.today().isoformat() + "."]
+    assert (facts / "topics.yml").read_bytes() == before  # all or nothing
+    # A cell that looks like a formula is text, both ways.
+    exported = load_workbook(tmp_path / "review.xlsx")
+    assert all(c.data_type == "s" for row in exported.active.iter_rows(min_row=2) for c in row if c.value)
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_said_so(facts, tmp_path):
+    for name, data in (("photo.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), ("broken.xlsx", b"PK\x03\x04broken"),
+                       ("latin1.csv", "id,título\n".encode("latin-1"))):
+        (tmp_path / name).write_bytes(data)
+        result = spreadsheet.import_file(tmp_path / name, facts)
+        assert len(result.errors) == 1 and not result.written, name
+        assert any(hint in result.errors[0] for hint in ("is not a spreadsheet", "not an Excel workbook",
+                                                         "is not UTF-8 text")), result.errors

@@ -3,7 +3,6 @@
 assistant on the copy and ask the new question over REST; then edit the answer in
 topics.yml and see the running assistant use the new wording without retraining."""
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -11,13 +10,11 @@ import time
 import pytest
 
 from hospital_faq.ops.launcher import RunningAssistant
-from hospital_faq.paths import PROJECT_ROOT
+from tests.support import copy_project
 
 # Starts the Rasa and action servers (or trains): `scripts/test -m "not integration"` skips it.
 pytestmark = pytest.mark.integration
 
-PROJECT_FILES = ["actions", "hospital_faq", "data", "facts", "config.yml", "domain.yml",
-                 "credentials.yml", "endpoints.yml", "hospital.yml", "requirements.lock", "pyproject.toml"]
 ANSWER = ("Our Knowledge Center has news and information about spine tumors: blog posts, articles, "
           "videos and more. Your care team can tell you which ones fit your situation.")
 EXAMPLES = [
@@ -53,14 +50,7 @@ TYPED = [
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    copy = tmp_path_factory.mktemp("project")
-    for name in PROJECT_FILES:
-        source = PROJECT_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, copy / name)
-    return copy
+    return copy_project(tmp_path_factory.mktemp("project"))
 
 
 def run_in(project, *args, **kwargs):

@@ -7,33 +7,26 @@ and phone layouts go to tests/artifacts/. scripts/setup-browser installs Chromiu
 and axe-core (scripts/test runs it).
 """
 import re
-import shutil
 import threading
 import time
 from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from hospital_faq.ops.demo_site import DemoHandler, DemoSite
 from hospital_faq.ops.launcher import RunningAssistant, free_port
 from hospital_faq.knowledge.hospital import load_hospital
 from hospital_faq.paths import PROJECT_ROOT
 from hospital_faq.channels.web_chat import ORIGINS_VARIABLE
+from tests.support import DESKTOP, PHONE, SETUP_HINT, axe_violations, fresh_pages
 
 # Starts the Rasa and action servers (or trains): `scripts/test -m "not integration"` skips it.
 pytestmark = pytest.mark.integration
 
 HOSPITAL = load_hospital()
 ARTIFACTS = Path(__file__).parent / "artifacts"
-AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 360, "height": 740}
-SETUP_HINT = "run scripts/setup-browser (scripts/test runs it) to install Debian's Chromium and axe-core"
-TIMEOUT_MS = 60_000
 expect.set_options(timeout=30_000)
 
 
@@ -86,34 +79,15 @@ def demo(web_assistant, demo_port):
     site.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    if not executable:
-        pytest.fail(f"Chromium is not installed: {SETUP_HINT}.", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def new_page(browser):
     """Pages in fresh browser contexts (fresh sessionStorage), closed after the test."""
-    contexts = []
-
-    def make(viewport=DESKTOP, **options) -> Page:
-        context = browser.new_context(viewport=viewport, **options)
-        context.set_default_timeout(TIMEOUT_MS)
-        # No internet here: the booking site is answered by the test.
+    def answer_the_booking_site(context) -> None:  # no internet here: the test answers it
         context.route(re.compile(re.escape(HOSPITAL.appointment_url) + ".*"), lambda route: route.fulfill(
             content_type="text/html", body="<!doctype html><title>Appointments</title><h1>Appointments</h1>"))
-        contexts.append(context)
-        return context.new_page()
 
-    yield make
-    for context in contexts:
-        context.close()
+    with fresh_pages(browser, answer_the_booking_site) as make:
+        yield make
 
 
 # ---- the chat, as a patient sees it ----
@@ -203,14 +177,6 @@ def press_until_focused(page: Page, key: str, name: str, tries: int = 60) -> dic
         if now["name"] == name:
             return now
     raise AssertionError(f"{key} never reached {name!r}; focus is on {focused(page)}")
-
-
-def axe_violations(page: Page) -> list:
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is not installed: {SETUP_HINT}.", pytrace=False)
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-        .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))""")
 
 
 # ---- the demo page ----

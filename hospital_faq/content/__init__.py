@@ -1,2 +1,2 @@
-"""The content team's tools: validation, topics.yml editing, spreadsheets, the unanswered-questions report.
-May import knowledge, nlu, channels and ops (training, the conversation store); nothing imports it back."""
+"""The content team's tools: validation, review and history, the inbox, spreadsheets, the report, the content designer.
+May import knowledge, nlu, channels and ops (training, publishing, the conversation store); nothing imports it back."""

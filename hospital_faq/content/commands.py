@@ -3,20 +3,26 @@
     scripts/content add                      add a topic: asks for each field
     scripts/content validate                 check topics.yml: errors and warnings, in plain words
     scripts/content reading                  each answer's reading grade, with the median and the hardest
-    scripts/content export FILE.csv          every topic to a spreadsheet, for review
-    scripts/content import FILE.csv [--dry-run]  the reviewed spreadsheet back: all rows or none
+    scripts/content export FILE.csv|FILE.xlsx    every topic to a spreadsheet, for review
+    scripts/content import FILE.csv|FILE.xlsx [--dry-run]  the reviewed spreadsheet back: all rows or none
     scripts/content train                    retrain after new or changed example questions
+    scripts/content publish [--even-if-worse WHY]  check, train, score and make the model live
     scripts/content report [--days N] [--csv FILE] [--feedback-csv FILE]
                                              what patients asked that the assistant could not answer
     scripts/content purge                    delete conversations older than the retention limit
+    scripts/content user add NAME --role editor|reviewer|admin [--full-name "Dr. Jane Smith, neuro-oncology"]
+    scripts/content user list | unlock NAME | disable NAME | enable NAME | password NAME | role NAME ROLE | remove NAME
+                                             the content designer's accounts
 """
 import argparse
 import datetime
+import getpass
 import os
 import re
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -151,18 +157,19 @@ def command_add(facts_dir: Path = FACTS_DIR, today: Optional[datetime.date] = No
         print("Stopped: nothing was saved.")
         return 1
     topics_path = facts_dir / "topics.yml"
-    document = topics_file.load(topics_path)
-    document.append(topics_file.new_entry(entry))
-    problems = validation.validate_entries(topics_file.plain(document), wizard.sources, facts_dir, today)
-    errors = [p for p in problems if p.is_error]
-    if errors:  # field checks passed, so this is a problem elsewhere in the file
-        validation.print_problems(errors)
-        print("Nothing was saved: fix the errors above first (scripts/content validate lists them).")
-        return 1
-    topics_file.save(document, topics_path)
+    with topics_file.locked(facts_dir):
+        document = topics_file.load(topics_path)
+        document.append(topics_file.new_entry(entry))
+        problems = validation.validate_entries(topics_file.plain(document), wizard.sources, facts_dir, today)
+        errors = [p for p in problems if p.is_error]
+        if errors:  # field checks passed, so this is a problem elsewhere in the file
+            validation.print_problems(errors)
+            print("Nothing was saved: fix the errors above first (scripts/content validate lists them).")
+            return 1
+        topics_file.save(document, topics_path)
     print(f"\nSaved topic '{entry['id']}' at the end of facts/topics.yml.")
-    print("Next: run `scripts/content train` so the assistant learns its example questions,\n"
-          "then restart the assistant (scripts/run) to use it.")
+    print("Next: run `scripts/content publish` so the assistant learns its example questions\n"
+          "(it trains, checks the new model and makes it live without a restart).")
     return 0
 
 
@@ -174,12 +181,13 @@ def command_validate(facts_dir: Path = FACTS_DIR) -> int:
 
 def command_export(path: Path, facts_dir: Path = FACTS_DIR) -> int:
     count = spreadsheet.export(path, facts_dir)
-    print(f"Wrote {count} topics to {path}: one row per topic; cells with several values have one per line.")
+    kind = "an Excel workbook" if str(path).lower().endswith(".xlsx") else "a CSV file"
+    print(f"Wrote {count} topics to {path} ({kind}): one row per topic; cells with several values have one per line.")
     return 0
 
 
 def command_import(path: Path, facts_dir: Path = FACTS_DIR, dry_run: bool = False) -> int:
-    result = spreadsheet.import_csv(path, facts_dir, dry_run)
+    result = spreadsheet.import_file(path, facts_dir, dry_run)
     if result.errors:
         print(f"Nothing was changed: {len(result.errors)} problem(s) in {path}.")
         for error in result.errors:
@@ -194,7 +202,7 @@ def command_import(path: Path, facts_dir: Path = FACTS_DIR, dry_run: bool = Fals
     if result.warnings:
         print(f"\n{result.warnings} warning(s) about these topics: see `scripts/content validate`.")
     if not dry_run:
-        print("\nAnswer edits are live at the next message. If examples changed, run `scripts/content train`.")
+        print("\nAnswer edits are live at the next message. If examples changed, run `scripts/content publish`.")
     return 0
 
 
@@ -226,7 +234,98 @@ def command_train() -> int:
         print("".join(log.read_text(errors="replace").splitlines(True)[-20:]))
         print(f"Training failed: see {log}. Run `scripts/content validate`, or ask the engineering team.")
         return 1
-    print(f"Trained {model.name}.\nRestart the assistant to use it: stop scripts/run (Ctrl-C) and start it again.")
+    print(f"Trained {model.name}.\nTo make it live: `scripts/content publish` (it scores the model first), or "
+          "Train and publish in the content designer.")
+    return 0
+
+
+def command_publish(even_if_worse: Optional[str]) -> int:
+    """The content designer's Train and publish, in the terminal: check, train, score, publish."""
+    from hospital_faq.content import training_job
+    from hospital_faq.ops import publishing
+
+    job_dir = training_job.JOBS_DIR / datetime.datetime.now().strftime("%Y%m%d-%H%M%S-cli")
+    job_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    job = training_job.Job(job_dir)
+    job.update(stage="starting", doing="Starting", started=time.time(), by="scripts/content publish")
+    print("Checking, training (if the examples changed) and scoring; this takes a few minutes...", flush=True)
+    status = job.run()
+    if status["stage"] != "ready":
+        print(f"Not published: {status.get('error')}")
+        for line in status.get("problems") or status.get("log_tail") or []:
+            print(f"  {line}")
+        return 1
+    print(f"\n{'figure':64} {'new':>7} {'live':>7}")
+    for key, label, _ in publishing.COMPARED:
+        new, live = status["candidate_scores"].get(key), (status.get("live_scores") or {}).get(key)
+        print(f"{label:64} {new:7.1%} " + (f"{live:7.1%}" if live is not None else "      -"))
+    if status.get("same_as_live"):
+        print(f"\n{status['candidate']} is already the live model.")
+        return 0
+    confirmed = None
+    if status["refusals"]:
+        print("\n" + "\n".join(f"- {r}" for r in status["refusals"]))
+        if not even_if_worse:
+            print("Not published. To publish it anyway, say why: --even-if-worse \"...\".")
+            return 1
+        confirmed = f"scripts/content publish: {even_if_worse} (despite: {' '.join(status['refusals'])})"
+    record = publishing.publish(publishing.MODELS_DIR / status["candidate"],
+                                "scripts/content publish", status["candidate_scores"], confirmed)
+    print(f"\nPublished {record['model']}: the running assistant loads it within seconds, without a restart.")
+    return 0
+
+
+def _new_password(name: str) -> str:
+    """Typed twice (hidden) at a terminal; from the first line of standard input otherwise."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    while True:
+        first = getpass.getpass(f"Password for {name} (at least 12 characters; a few words make a good one): ")
+        if first == getpass.getpass("The same password again: "):
+            return first
+        print("The two passwords are not the same; please type them again.")
+
+
+def command_user(args) -> int:
+    from hospital_faq.content.designer.accounts import AccountError, AccountStore
+
+    store = AccountStore()
+    try:
+        if args.action == "list":
+            for account in store.all():
+                state = "disabled" if account.disabled else (f"locked {store.locked_for(account.name)} s"
+                                                             if store.locked_for(account.name) else "active")
+                print(f"{account.name:20} {account.role:9} {state:12} {account.full_name}")
+            if not store.all():
+                print("No accounts yet: scripts/content user add NAME --role admin")
+            return 0
+        if not args.name:
+            print("Which account? e.g. scripts/content user unlock jsmith", file=sys.stderr)
+            return 2
+        if args.action == "add":
+            if not args.role:
+                print("Give the role: --role editor, --role reviewer or --role admin.", file=sys.stderr)
+                return 2
+            account = store.add(args.name, args.role, _new_password(args.name.lower()), args.full_name or "")
+            print(f"Added {account.name} ({account.role}). They sign in to the content designer with that name.")
+        elif args.action == "password":
+            store.set_password(args.name, _new_password(args.name.lower()))
+            print(f"Changed the password of {args.name}; their sessions ended.")
+        elif args.action == "unlock":
+            store.unlock(args.name)
+            print(f"Unlocked {args.name}: the wrong passwords typed so far are forgotten.")
+        elif args.action in ("disable", "enable"):
+            store.set_disabled(args.name, args.action == "disable")
+            print(f"{args.name} is {args.action}d.")
+        elif args.action == "role":
+            store.set_role(args.name, args.role_name or args.role or "")
+            print(f"{args.name} is now {store.get(args.name).role}; their sessions ended.")
+        elif args.action == "remove":
+            store.remove(args.name)
+            print(f"Removed {args.name}. (Their name stays in the history of the changes they made.)")
+    except AccountError as error:
+        print(f"ERROR: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -273,12 +372,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     commands.add_parser("add", help="add a topic: asks for each field")
     commands.add_parser("validate", help="check facts/topics.yml")
     commands.add_parser("reading", help="each answer's reading grade, the median and the hardest")
-    export = commands.add_parser("export", help="write every topic to a CSV file for review")
+    export = commands.add_parser("export", help="write every topic to a spreadsheet (.csv or .xlsx) for review")
     export.add_argument("file", type=Path)
-    importing = commands.add_parser("import", help="read a reviewed CSV file back (all rows or none)")
+    importing = commands.add_parser("import", help="read a reviewed spreadsheet back (all rows or none)")
     importing.add_argument("file", type=Path)
     importing.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
     commands.add_parser("train", help="retrain after new or changed example questions")
+    publishing_parser = commands.add_parser("publish", help="check, train, score and make the new model live")
+    publishing_parser.add_argument("--even-if-worse", metavar="WHY",
+                                   help="publish even if it misses an emergency or scores lower, saying why")
+    user = commands.add_parser("user", help="the content designer's accounts")
+    user.add_argument("action", choices=["add", "list", "unlock", "disable", "enable", "password", "role", "remove"])
+    user.add_argument("name", nargs="?")
+    user.add_argument("role_name", nargs="?", metavar="ROLE", help="for `role NAME ROLE`")
+    user.add_argument("--role", help="editor, reviewer or admin")
+    user.add_argument("--full-name", help="name and role as shown in reviews, e.g. \"Dr. Jane Smith, neuro-oncology\"")
     reporting = commands.add_parser("report", help="what the assistant could not answer, and feedback per topic")
     reporting.add_argument("--days", type=int, help="only the last N days")
     reporting.add_argument("--csv", type=Path, help="also write the unanswered questions to this CSV file")
@@ -300,6 +408,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         return command_import(args.file, dry_run=args.dry_run)
     if args.command == "train":
         return command_train()
+    if args.command == "publish":
+        return command_publish(args.even_if_worse)
+    if args.command == "user":
+        return command_user(args)
     if args.command == "report":
         return command_report(args.endpoints, args.days, args.csv, args.feedback_csv)
     return conversation_store.main(["purge", str(args.endpoints)])

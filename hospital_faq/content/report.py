@@ -4,7 +4,10 @@ It reads the stored conversations (ops/conversation_store.py) and lists:
   - what patients asked that ended in "did you mean...?" / "I didn't understand"
     (nlu_fallback, action_clarify_topic) or "I can't answer that here" (out of
     scope): grouped by wording, counted, newest first; never who asked;
+  - the questions whose answer the person marked "not helpful", grouped the same way;
   - per topic, how often it was answered and marked helpful / not helpful.
+Each question keeps the classifier's ranking of its latest asking (stored with the
+conversation), so the content designer can suggest the likeliest topics.
 """
 import csv
 import datetime
@@ -26,6 +29,7 @@ OUT_OF_SCOPE_ACTIONS = {"action_out_of_scope"}
 FEEDBACK_INTENTS = {"feedback_helpful": "helpful", "feedback_not_helpful": "not_helpful"}
 TOPIC_SLOT = "last_topic"
 NO_TOPIC = "(no topic answered before)"
+NOT_HELPFUL = "answered, but marked not helpful"
 # A question longer than this is cut in the printed report (the CSV keeps it whole).
 SHOWN_CHARACTERS = 120
 
@@ -37,6 +41,8 @@ class Unanswered:
     first: float = 0.0
     last: float = 0.0
     what_happened: set = field(default_factory=set)
+    # The classifier's ranking when it was last asked: [(intent, confidence), ...], likeliest first.
+    ranking: List[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -52,46 +58,59 @@ class Report:
     topics: Dict[str, TopicCounts]
     conversations: int
     questions: int
+    not_helpful: List[Unanswered] = field(default_factory=list)
+
+
+def _ranking(data: dict) -> List[tuple]:
+    parse = data.get("parse_data") or {}
+    ranked = parse.get("intent_ranking") or ([parse["intent"]] if parse.get("intent") else [])
+    return [(r.get("name"), float(r.get("confidence") or 0)) for r in ranked if isinstance(r, dict) and r.get("name")]
+
+
+def _count(groups: Dict[str, Unanswered], turn: dict, what: str) -> None:
+    group = groups.setdefault(comparison_key(turn["text"]) or turn["text"], Unanswered(turn["text"], first=turn["at"]))
+    group.count += 1
+    group.what_happened.add(what)
+    if turn["at"] >= group.last:
+        group.last, group.question, group.ranking = turn["at"], turn["text"], turn["ranking"]
+    group.first = min(group.first, turn["at"])
 
 
 def build_report(events: Iterable) -> Report:
     groups: Dict[str, Unanswered] = {}
+    unhelpful: Dict[str, Unanswered] = {}
     topics: Dict[str, TopicCounts] = defaultdict(TopicCounts)
     senders, questions = set(), 0
-    sender, last_topic, turn = None, None, None
+    sender, last_topic, turn, answered_turn = None, None, None, None
 
     def close(turn) -> None:
         if not turn or not turn["text"] or turn["text"].startswith("/"):
             return  # button payloads are never unanswered
         if turn["intent"] in OUT_OF_SCOPE_INTENTS or OUT_OF_SCOPE_ACTIONS & turn["actions"]:
-            what = "out of scope"
+            _count(groups, turn, "out of scope")
         elif turn["intent"] in FALLBACK_INTENTS or FALLBACK_ACTIONS & turn["actions"]:
-            what = "not understood (asked 'did you mean')"
-        else:
-            return
-        group = groups.setdefault(comparison_key(turn["text"]) or turn["text"], Unanswered(turn["text"], first=turn["at"]))
-        group.count += 1
-        group.what_happened.add(what)
-        if turn["at"] >= group.last:
-            group.last, group.question = turn["at"], turn["text"]
-        group.first = min(group.first, turn["at"])
+            _count(groups, turn, "not understood (asked 'did you mean')")
 
     for event in events:
         if event.sender_id != sender:
             close(turn)
-            sender, last_topic, turn = event.sender_id, None, None
+            sender, last_topic, turn, answered_turn = event.sender_id, None, None, None
             senders.add(sender)
         kind = event.type_name
         if kind == "user":
             close(turn)
             data = json.loads(event.data or "{}")
             turn = {"text": (data.get("text") or "").strip(), "intent": event.intent_name,
-                    "at": event.timestamp or 0.0, "actions": set()}
+                    "at": event.timestamp or 0.0, "actions": set(), "ranking": _ranking(data)}
             questions += 1
             if event.intent_name in FEEDBACK_INTENTS:
                 counts = topics[last_topic or NO_TOPIC]
                 setattr(counts, FEEDBACK_INTENTS[event.intent_name],
                         getattr(counts, FEEDBACK_INTENTS[event.intent_name]) + 1)
+                if event.intent_name == "feedback_not_helpful" and answered_turn and answered_turn["text"] \
+                        and not answered_turn["text"].startswith("/"):
+                    _count(unhelpful, answered_turn, NOT_HELPFUL)
+                    answered_turn = None  # one answer counts once
         elif kind == "action" and turn is not None:
             turn["actions"].add(event.action_name)
         elif kind == "slot":
@@ -100,11 +119,12 @@ def build_report(events: Iterable) -> Report:
                 last_topic = data.get("value")
                 if last_topic:
                     topics[last_topic].answered += 1
+                    answered_turn = turn
         elif kind in ("session_started", "restart"):
-            last_topic = None
+            last_topic, answered_turn = None, None
     close(turn)
-    unanswered = sorted(groups.values(), key=lambda g: g.last, reverse=True)
-    return Report(unanswered, dict(topics), len(senders), questions)
+    newest_first = lambda found: sorted(found.values(), key=lambda g: g.last, reverse=True)
+    return Report(newest_first(groups), dict(topics), len(senders), questions, newest_first(unhelpful))
 
 
 def report(store: ConversationStore, days: Optional[int] = None, now: Optional[float] = None) -> Report:
@@ -171,6 +191,9 @@ def print_report(result: Report, store: ConversationStore, days: Optional[int], 
                  [[g.count, when(g.last), "; ".join(sorted(g.what_happened)), shortened(g.question)]
                   for g in result.unanswered],
                  out)
+    _print_table("ANSWERED, BUT MARKED NOT HELPFUL (newest first)", "Nothing was marked not helpful.",
+                 [("times", -5), ("last asked", 16), ("question", 0)],
+                 [[g.count, when(g.last), shortened(g.question)] for g in result.not_helpful], out)
     by_concern = sorted(result.topics.items(), key=lambda kv: (-kv[1].not_helpful, kv[0]))
     _print_table("FEEDBACK PER TOPIC (most 'not helpful' first)", "No topic was answered yet.",
                  [("topic", 34), ("answered", -8), ("helpful", -7), ("not helpful", -11)],

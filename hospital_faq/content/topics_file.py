@@ -5,13 +5,18 @@ written "round trip" (ruamel.yaml): comments, the order of fields, folded answer
 [a, b] lists and quoting stay as they were; only the changed fields are rewritten.
 A write goes to a temporary file first and replaces topics.yml in one step, so the
 running assistant (which reloads the file when it changes) never sees half a file.
+Programs that read, change and write files in facts/ (the commands, the content
+designer) hold `locked(facts_dir)` meanwhile, so one never overwrites another's change.
 """
+import contextlib
 import datetime
+import fcntl
 import io
 import os
 import tempfile
+import threading
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import yaml
 from ruamel.yaml import YAML
@@ -19,6 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString
 
 from hospital_faq.knowledge.fact_store import FIELDS, LIST_FIELDS
+from hospital_faq.knowledge.reloading import SAFE_LOADER
 
 LONG_TEXT_FIELDS = ("answer", "how_given", "note")  # written folded (>-), wrapped
 FLOW_LIST_FIELDS = ("source", "roles", "related")  # written [a, b]
@@ -36,9 +42,69 @@ def _yaml() -> YAML:
     return y
 
 
+LOCK_FILE = ".content.lock"
+_thread_lock = threading.RLock()
+_held = threading.local()
+
+
+@contextlib.contextmanager
+def locked(facts_dir: Path) -> Iterator[None]:
+    """Only one program (and one thread) changes the files in facts/ at a time (re-entrant)."""
+    with _thread_lock:
+        if getattr(_held, "depth", 0):
+            _held.depth += 1
+            try:
+                yield
+            finally:
+                _held.depth -= 1
+            return
+        with open(Path(facts_dir) / LOCK_FILE, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            _held.depth = 1
+            try:
+                yield
+            finally:
+                _held.depth = 0
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def load(path: Path) -> CommentedSeq:
     document = _yaml().load(Path(path).read_text(encoding="utf-8"))
     return document if document is not None else CommentedSeq()
+
+
+def _file_stamp(path: Path) -> Optional[Tuple[int, int, int]]:
+    try:
+        stat = Path(path).stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+_documents: Dict[str, Tuple[Optional[Tuple[int, int, int]], CommentedSeq]] = {}
+
+
+def load_cached(path: Path) -> CommentedSeq:
+    """`load`, kept in memory while the file is unchanged (reading topics.yml round trip
+    takes seconds). Change the document only to `save_cached` it, under `locked`."""
+    key = str(Path(path).resolve())
+    stamp = _file_stamp(path)
+    cached = _documents.get(key)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, load(path))
+        _documents[key] = cached
+    return cached[1]
+
+
+def save_cached(document: CommentedSeq, path: Path) -> None:
+    """`save`, keeping the saved document as the cached one; forgets it if saving fails."""
+    key = str(Path(path).resolve())
+    try:
+        save(document, path)
+    except BaseException:
+        _documents.pop(key, None)
+        raise
+    _documents[key] = (_file_stamp(path), document)
 
 
 def dumps(document: CommentedSeq) -> str:
@@ -51,7 +117,7 @@ def save(document: CommentedSeq, path: Path) -> None:
     """Writes the document, after checking it reads back as the same topics."""
     path = Path(path)
     text = dumps(document)
-    if yaml.safe_load(text) != plain(document):
+    if yaml.load(text, Loader=SAFE_LOADER) != plain(document):
         raise RuntimeError("Writing topics.yml would change more than intended; nothing was written.")
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".topics-", suffix=".yml")
     try:

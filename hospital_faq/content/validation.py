@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence
 
+import numpy
+
 from hospital_faq.channels.twilio import phone_text
 from hospital_faq.knowledge.fact_store import (
     FIELD_HELP, FIELDS, REQUIRED_FIELDS, ROLES, TOPIC_ID, FactStoreError, as_list, check_placeholders,
@@ -287,10 +289,21 @@ class _Checker:
         order = {topic: n for n, (_, topic, _) in enumerate(reversed(owners))}
         distinct = sorted({(key, topic): (key, topic, example) for key, topic, example in owners}.values(),
                           key=lambda item: len(item[0]))
+        counts = _letter_counts([key for key, _, _ in distinct])
+        lengths = numpy.array([len(key) for key, _, _ in distinct])
+        start = 0
         for i, (b, topic_b, example_b) in enumerate(distinct):
-            for a, topic_a, example_a in reversed(distinct[:i]):
-                if 2 * len(a) / (len(a) + len(b)) < NEAR_IDENTICAL:
-                    break  # sorted by length: the rest are shorter still
+            # Sorted by length: only the shorter ones down to NEAR_IDENTICAL of b's length can match.
+            while start < i and 2 * lengths[start] / (lengths[start] + len(b)) < NEAR_IDENTICAL:
+                start += 1
+            # Two texts can't match more letters than they have in common (difflib's quick_ratio,
+            # for all candidates at once): only those that pass are compared letter by letter.
+            shared = numpy.minimum(counts[start:i], counts[i]).sum(axis=1)
+            possible = set((start + numpy.nonzero(2 * shared >= NEAR_IDENTICAL * (lengths[start:i] + len(b)))[0]).tolist())
+            for j in range(i - 1, start - 1, -1):
+                if j not in possible:
+                    continue
+                a, topic_a, example_a = distinct[j]
                 if topic_a != topic_b and a != b and _nearly_identical(a, b):
                     # Said about the topic further down the file: usually the newer one.
                     later, earlier = sorted([(topic_a, example_a), (topic_b, example_b)], key=lambda t: order[t[0]])
@@ -329,6 +342,17 @@ class _Checker:
 
 
 _similarity_cache: Dict[tuple, bool] = {}
+_ALPHABET = {c: n for n, c in enumerate("abcdefghijklmnopqrstuvwxyz0123456789 ")}
+
+
+def _letter_counts(texts: Sequence[str]) -> "numpy.ndarray":
+    """How often each letter occurs in each text (other characters counted together: that
+    only overestimates what two texts share, so no match is missed)."""
+    counts = numpy.zeros((len(texts), len(_ALPHABET) + 1), dtype=numpy.int32)
+    for row, text in enumerate(texts):
+        for char in text:
+            counts[row, _ALPHABET.get(char, len(_ALPHABET))] += 1
+    return counts
 
 
 def _nearly_identical(a: str, b: str) -> bool:
@@ -361,6 +385,43 @@ def validate_entries(entries: list, sources: dict, facts_dir: Path = FACTS_DIR,
     """Every problem in these topic entries (plain dicts, as read from topics.yml)."""
     today = today or datetime.date.today()
     return _Checker(list(entries or []), dict(sources or {}), Path(facts_dir), today).run()
+
+
+def validate_topic(entry: dict, others: list, sources: dict, facts_dir: Path = FACTS_DIR,
+                   today: Optional[datetime.date] = None, checked_examples: Iterable[str] = ()) -> List[Problem]:
+    """The problems of one topic (a plain dict), checked against the other topics: the same
+    rules and messages as `validate`, but only this topic's, so it is quick enough to run
+    while someone types. Examples in `checked_examples` (already in the saved topic, so
+    already checked against the others) are not compared with the other topics again."""
+    today = today or datetime.date.today()
+    checker = _Checker([entry], dict(sources or {}), Path(facts_dir), today)
+    others = [e for e in others if isinstance(e, dict)]
+    topic = str(entry.get("id") or "new topic")
+    other_ids = {str(e.get("id")) for e in others if e.get("id")}
+    if entry.get("id") and topic in other_ids:
+        checker.error(topic, "this id is used by another topic. Give this one a different id.", "id")
+    checker.check_entry(topic, entry)
+    checker.check_related(topic, as_list(entry.get("related")), other_ids | {topic})
+    checked = {comparison_key(e) for e in checked_examples}
+    theirs: Dict[str, tuple] = {}
+    for other in others:
+        for example in as_list(other.get("examples")):
+            theirs.setdefault(comparison_key(example), (str(other.get("id")), example))
+    by_length = sorted(theirs)
+    for example in as_list(entry.get("examples")):
+        key = comparison_key(example)
+        if not key or key in checked:
+            continue
+        if key in theirs:
+            checker._two_topics(topic, example, theirs[key], identical=True)
+            continue
+        for other_key in by_length:
+            if 2 * min(len(key), len(other_key)) / (len(key) + len(other_key)) < NEAR_IDENTICAL:
+                continue
+            if _nearly_identical(key, other_key):
+                checker._two_topics(topic, example, theirs[other_key], identical=False)
+                break
+    return sorted(checker.problems, key=lambda p: not p.is_error)
 
 
 def validate(facts_dir: Path = FACTS_DIR, today: Optional[datetime.date] = None) -> List[Problem]:

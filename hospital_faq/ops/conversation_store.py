@@ -8,13 +8,18 @@ The Rasa server keeps conversations in the tracker store set in endpoints.yml
 deletes everything older (scripts/run does it at start, the report every time).
 `stored_events` reads Rasa's "events" table (the same for SQLite and PostgreSQL)
 for the content team's report (hospital_faq/content/report.py).
+
+Beside it, one small table of this project's own, `inbox_decisions`: what the content
+team decided about a question in the content designer's inbox (added as an example,
+out of scope, new topic, dismissed), keyed by a hash of the question's wording, never
+its text or who asked. It is purged with the conversations.
 """
 import sys
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional
+from typing import Dict, Iterable, List, Optional
 
 import sqlalchemy as sa
 
@@ -27,6 +32,15 @@ EVENTS = sa.table(
     "events",
     sa.column("id"), sa.column("sender_id"), sa.column("type_name"), sa.column("timestamp"),
     sa.column("intent_name"), sa.column("action_name"), sa.column("data"),
+)
+
+decisions_metadata = sa.MetaData()
+DECISIONS = sa.Table(
+    "inbox_decisions", decisions_metadata,
+    sa.Column("question_hash", sa.String(64), primary_key=True),
+    sa.Column("decision", sa.String(40), nullable=False),
+    sa.Column("decided_at", sa.Float, nullable=False),
+    sa.Column("decided_by", sa.String(40), nullable=False),
 )
 
 
@@ -104,6 +118,8 @@ def purge(store: ConversationStore, now: Optional[float] = None) -> int:
             if not _has_events(connection):
                 return 0
             deleted = connection.execute(EVENTS.delete().where(EVENTS.c.timestamp < cutoff)).rowcount
+            if sa.inspect(connection).has_table(DECISIONS.name):
+                connection.execute(DECISIONS.delete().where(DECISIONS.c.decided_at < cutoff))
         if deleted and store.url.get_backend_name() == "sqlite":
             with engine.connect() as connection:  # so the deleted text is not left in the file
                 connection.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text("VACUUM"))
@@ -125,6 +141,39 @@ def stored_events(store: ConversationStore, since: Optional[float] = None) -> It
             if since is not None:
                 query = query.where(EVENTS.c.timestamp >= since)
             return connection.execute(query).fetchall()
+    except sa.exc.SQLAlchemyError as error:
+        raise _fail(store, error) from error
+    finally:
+        engine.dispose()
+
+
+def record_decision(store: ConversationStore, question_hashes: Iterable[str], decision: str, by: str,
+                    at: Optional[float] = None) -> None:
+    """Remembers what the content team decided about these questions (by their hashes)."""
+    at = at or time.time()
+    engine = store.engine()
+    try:
+        decisions_metadata.create_all(engine)
+        with engine.begin() as connection:
+            for question_hash in set(question_hashes):
+                connection.execute(DECISIONS.delete().where(DECISIONS.c.question_hash == question_hash))
+                connection.execute(DECISIONS.insert().values(question_hash=question_hash, decision=decision,
+                                                             decided_at=at, decided_by=by[:40]))
+    except sa.exc.SQLAlchemyError as error:
+        raise _fail(store, error) from error
+    finally:
+        engine.dispose()
+
+
+def decisions(store: ConversationStore) -> Dict[str, tuple]:
+    """{question hash: (decision, when)} for every question the content team decided about."""
+    engine = store.engine()
+    try:
+        with engine.connect() as connection:
+            if not sa.inspect(connection).has_table(DECISIONS.name):
+                return {}
+            rows = connection.execute(sa.select(DECISIONS)).fetchall()
+        return {row.question_hash: (row.decision, row.decided_at) for row in rows}
     except sa.exc.SQLAlchemyError as error:
         raise _fail(store, error) from error
     finally:

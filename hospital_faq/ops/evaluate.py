@@ -36,7 +36,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Tuple
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from hospital_faq.knowledge.fact_store import topic_id_of
 from hospital_faq.paths import PROJECT_ROOT
@@ -81,15 +81,24 @@ def load_messages(path: Path) -> List[Tuple[str, str]]:
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def predict(model: Path, messages: List[Tuple[str, str]]) -> List[Prediction]:
+def predict(model: Path, messages: List[Tuple[str, str]],
+            progress: Optional[Callable[[str], None]] = None) -> List[Prediction]:
+    """What the model's NLU makes of each (text, expected intent); `progress` is told how far it is."""
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # else each parse prints its message at debug level
+    tell = progress or (lambda _: None)
+    tell(f"loading {Path(model).name}")
     agent = Agent.load(str(model))
 
     async def parse_all():
-        return [await agent.parse_message(text) for text, _ in messages]
+        parsed = []
+        for number, (text, _) in enumerate(messages, 1):
+            parsed.append(await agent.parse_message(text))
+            if number % 25 == 0 or number == len(messages):
+                tell(f"{number} of {len(messages)} messages")
+        return parsed
 
     parsed = asyncio.run(parse_all())
     return [_prediction(text, expected, p) for (text, expected), p in zip(messages, parsed)]

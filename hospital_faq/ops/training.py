@@ -9,16 +9,15 @@ part of it: they are read at run time, so editing an answer needs no retraining.
 """
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import List
 
 from hospital_faq.knowledge.fact_store import FactStore
 from hospital_faq.nlu.sentence_encoder import encoder_fingerprint
-from hospital_faq.paths import PROJECT_ROOT
+from hospital_faq.paths import MODELS_DIR, PROJECT_ROOT
 
-MODELS_DIR = Path(os.environ.get("MODELS_DIR", PROJECT_ROOT / "models"))
 TRAINING_FILES = ["config.yml", "domain.yml", "requirements.lock"]
 # The patterns the screens and the question-details component read (emergency_patterns.py,
 # language.py, question_aspects.py) are left out: they are used at run time, so changing
@@ -46,14 +45,19 @@ def model_path(models_dir: Path = MODELS_DIR) -> Path:
     return Path(models_dir) / f"faq-{data_fingerprint()}.tar.gz"
 
 
+def train_command(path: Path) -> List[str]:
+    """The `rasa train` command that writes the model `path` (run it in PROJECT_ROOT)."""
+    rasa = Path(sys.executable).with_name("rasa")
+    return [str(rasa), "train", "--out", str(path.parent), "--fixed-model-name", path.name[: -len(".tar.gz")]]
+
+
 def ensure_model(models_dir: Path = MODELS_DIR) -> Path:
     """The model for the current data, trained now if there is none yet."""
     path = model_path(models_dir)
     if not path.exists():
         print(f"Training a model for the current data ({path.name})...", file=sys.stderr)
-        rasa = Path(sys.executable).with_name("rasa")
         subprocess.run(
-            [str(rasa), "train", "--out", str(path.parent), "--fixed-model-name", path.name[: -len(".tar.gz")]],
+            train_command(path),
             cwd=PROJECT_ROOT,
             check=True,
             stdout=sys.stderr,  # stdout carries only the model's path
