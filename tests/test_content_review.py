@@ -39,7 +39,7 @@ def test_an_answer_change_waits_for_review_and_the_approved_answer_stays(facts):
     assert (facts / "topics.yml").read_text() == before  # what patients get is unchanged
     draft = content.drafts()["proton_therapy"]
     assert draft.authors == ["erin"] and draft.change == {"answer": NEW_ANSWER}
-    assert draft.base["answer"].startswith("Proton therapy is a type of radiation therapy. It delivers")
+    assert draft.base["answer"] == approved_answer(facts, "proton_therapy")  # what it changes
     assert content.edited_view("proton_therapy")["answer"] == NEW_ANSWER  # editors see their proposal
     [entry] = history.entries(facts, "proton_therapy")
     assert entry["by"] == "erin" and entry["action"] == "proposed a change" and not entry["applied"]
@@ -102,7 +102,9 @@ def test_a_proposal_is_not_approved_over_an_answer_changed_outside_the_designer(
     content.save("proton_therapy", values_of(content, "proton_therapy", answer=NEW_ANSWER), "erin",
                  content.version("proton_therapy"))
     topics = facts / "topics.yml"
-    topics.write_text(topics.read_text().replace("It delivers high radiation doses", "It gives high radiation doses"))
+    changed = topics.read_text().replace("It sends high doses of radiation", "It gives high doses of radiation")
+    assert changed != topics.read_text()
+    topics.write_text(changed)
     with pytest.raises(review.Conflict, match="changed after this change was proposed"):
         content.approve("proton_therapy", "rita", "Dr. Rita", content.version("proton_therapy"), TODAY)
 

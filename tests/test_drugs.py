@@ -1,7 +1,6 @@
 """The reviewed drug lists (facts/drugs.yml): every drug of a class reaches its topic,
 and the answer says what the drug is."""
 import datetime
-import shutil
 
 import pytest
 import yaml

@@ -56,7 +56,7 @@ URGENT_PATTERNS = [
     rf"\b(?:new|brand new)\s+(?:\w+\s+)?{_SPINE}\s+(?:pain|ache)\b",
     rf"\b{_SPINE}\s+(?:pain|ache)\b[^.?!]{{0,40}}\b{_RECENT}",
     rf"\b{_SPINE}\s+(?:pain|ache)\b[^.?!]{{0,40}}\b(?:wakes?|waking|keeps? (?:me|him|her) up|at night|lying (?:down|flat))",
-    rf"\b(?:pain|ache)\b[^.?!]{{0,40}}\b(?:wraps?|wrapping|band|belt)\s+(?:around|like)|\bband of pain|\blike a belt\b",
+    r"\b(?:pain|ache)\b[^.?!]{0,40}\b(?:wraps?|wrapping|band|belt)\s+(?:around|like)|\bband of pain|\blike a belt\b",
 ]
 
 _URGENT = re.compile("|".join(f"(?:{p})" for p in URGENT_PATTERNS), re.IGNORECASE)
